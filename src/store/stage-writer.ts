@@ -1,0 +1,159 @@
+import { GitError, PushConflictError } from '../errors.js';
+import { checkWrites } from './check-writes.js';
+import { createCommit, formatCommitMessage, type FileWrite } from './commit-files.js';
+import { GitCli, type GitEnv } from './git-cli.js';
+import { RepoReader } from './repo-reader.js';
+
+export interface StagePlan {
+  subject: string;
+  body?: string;
+  files: FileWrite[];
+  /** Extra trailers besides Cairn-Stage, Cairn-Run and one Cairn-Artifact per file. */
+  trailers?: Array<readonly [string, string]>;
+}
+
+/** Planners read the repository at `parent` (null in an empty repository) and return the files to write. */
+export type StagePlanner = (context: { reader: RepoReader; parent: string | null }) => Promise<StagePlan> | StagePlan;
+
+export interface CommitStageOptions {
+  /** A non-bare clone (the work tree follows the commit) or a bare repository. */
+  dir: string;
+  stage: string;
+  runId: string;
+  plan: StagePlanner;
+  /** Branch to commit on; defaults to the checked-out branch. */
+  branch?: string;
+  /** Where a branch that does not exist yet starts; defaults to HEAD. */
+  startPoint?: string;
+  /** Push to this remote after committing, re-planning on top of whatever another run pushed first. */
+  push?: { remote?: string; maxAttempts?: number; backoffMs?: number };
+  author?: { name: string; email: string };
+}
+
+export interface CommitStageResult {
+  /** The new commit, or null when every file was already committed as it is. */
+  commit: string | null;
+  parent: string | null;
+  branch: string;
+  files: string[];
+  attempts: number;
+  pushed: boolean;
+}
+
+/**
+ * Writes one stage's artifacts as one commit. The plan is checked (schemas, checksums,
+ * write-once) before anything is written; the commit is built off the work tree and becomes
+ * visible only through an atomic compare-and-swap of the branch ref. When pushing loses a race,
+ * the stage is re-planned on top of the remote's new tip (a rebase of its one commit), so no
+ * write is lost and rollout changes are recomputed against the newest state.
+ */
+export async function commitStage(options: CommitStageOptions): Promise<CommitStageResult> {
+  const cli = new GitCli(options.dir);
+  const reader = new RepoReader(options.dir);
+  const branch = options.branch ?? (await currentBranch(cli));
+  const identity = await commitIdentity(cli, options.author);
+  const remote = options.push?.remote ?? 'origin';
+  const maxAttempts = options.push ? (options.push.maxAttempts ?? 30) : 1;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const localTip = await cli.revParse(`refs/heads/${branch}`);
+    const parent = options.push ? await remoteParent(cli, remote, branch, localTip) : (localTip ?? (await startPoint(cli, options.startPoint)));
+    const plan = await options.plan({ reader, parent });
+    const files = await checkWrites(reader, parent, plan.files);
+    const paths = files.map((file) => file.path);
+    if (files.length === 0) {
+      if (localTip !== parent && parent) await moveBranch(cli, branch, localTip, parent);
+      return { commit: null, parent, branch, files: [], attempts: attempt, pushed: false };
+    }
+    await assertWorkTreeClean(cli, branch, paths);
+    const trailers: Array<readonly [string, string]> = [
+      ['Cairn-Stage', options.stage],
+      ['Cairn-Run', options.runId],
+      ...(plan.trailers ?? []),
+      ...paths.map((path) => ['Cairn-Artifact', path] as const),
+    ];
+    const commit = await createCommit(cli, parent, files, formatCommitMessage(plan.subject, plan.body, trailers), identity);
+    if (options.push) {
+      const pushed = await cli.tryRun(['push', '--porcelain', remote, `${commit}:refs/heads/${branch}`], { GIT_TERMINAL_PROMPT: '0' });
+      if (!pushed.ok) {
+        if (!isRaceLost(pushed.stderr)) throw new GitError(`push to ${remote} failed: ${pushed.stderr}`, { remote, branch, stderr: pushed.stderr });
+        await sleep(backoff(attempt, options.push.backoffMs ?? 20));
+        continue;
+      }
+    }
+    await moveBranch(cli, branch, localTip, commit);
+    return { commit, parent, branch, files: paths, attempts: attempt, pushed: Boolean(options.push) };
+  }
+  throw new PushConflictError(`push of stage ${options.stage} lost the race ${maxAttempts} times; try again`, { branch, remote, attempts: maxAttempts });
+}
+
+async function currentBranch(cli: GitCli): Promise<string> {
+  const ref = await cli.tryRun(['symbolic-ref', '--quiet', 'HEAD']);
+  if (!ref.ok) throw new GitError(`${cli.dir}: HEAD is detached; name a branch to commit on`, { dir: cli.dir });
+  return ref.stdout.trim().replace(/^refs\/heads\//, '');
+}
+
+async function startPoint(cli: GitCli, start: string | undefined): Promise<string | null> {
+  if (start === undefined) return cli.revParse('HEAD');
+  const commit = await cli.revParse(start);
+  if (!commit) throw new GitError(`start point "${start}" names no commit`, { start });
+  return commit;
+}
+
+/** Fetches the remote branch; the local branch may be behind it but must not hold unpushed commits. */
+async function remoteParent(cli: GitCli, remote: string, branch: string, localTip: string | null): Promise<string | null> {
+  const fetched = await cli.tryRun(['fetch', '--quiet', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], { GIT_TERMINAL_PROMPT: '0' });
+  if (!fetched.ok && !/couldn't find remote ref/i.test(fetched.stderr)) {
+    throw new GitError(`fetch from ${remote} failed: ${fetched.stderr}`, { remote, branch, stderr: fetched.stderr });
+  }
+  const remoteTip = fetched.ok ? await cli.revParse(`refs/remotes/${remote}/${branch}`) : null;
+  if (localTip && localTip !== remoteTip) {
+    const behind = remoteTip ? await cli.tryRun(['merge-base', '--is-ancestor', localTip, remoteTip]) : { ok: false };
+    if (!behind.ok) {
+      throw new GitError(`${branch} has commits that ${remote} does not; push or reset them before running a stage`, { branch, remote });
+    }
+  }
+  return remoteTip;
+}
+
+/** Moves the branch (compare-and-swap) and, when it is checked out, brings index and work tree along. */
+async function moveBranch(cli: GitCli, branch: string, from: string | null, to: string): Promise<void> {
+  await cli.run(['update-ref', `refs/heads/${branch}`, to, from ?? '0'.repeat(40)]);
+  if (from && (await checkedOutBranch(cli)) === branch) await cli.run(['read-tree', '-m', '-u', from, to]);
+  else if (!from && (await checkedOutBranch(cli)) === branch) await cli.run(['read-tree', '-m', '-u', to]);
+}
+
+async function checkedOutBranch(cli: GitCli): Promise<string | null> {
+  const bare = (await cli.run(['rev-parse', '--is-bare-repository'])).trim() === 'true';
+  if (bare) return null;
+  const ref = await cli.tryRun(['symbolic-ref', '--quiet', 'HEAD']);
+  return ref.ok ? ref.stdout.trim().replace(/^refs\/heads\//, '') : null;
+}
+
+/** Local edits to the paths a stage writes would be overwritten: refuse before writing anything. */
+async function assertWorkTreeClean(cli: GitCli, branch: string, paths: string[]): Promise<void> {
+  if ((await checkedOutBranch(cli)) !== branch) return;
+  const status = (await cli.run(['status', '--porcelain', '--untracked-files=all', '--', ...paths])).trim();
+  if (status) throw new GitError(`local changes to files this stage writes:\n${status}`, { dir: cli.dir, status });
+}
+
+async function commitIdentity(cli: GitCli, author: CommitStageOptions['author']): Promise<GitEnv> {
+  const configured = await cli.tryRun(['var', 'GIT_COMMITTER_IDENT']);
+  const name = author?.name ?? (configured.ok ? undefined : 'cairn');
+  const email = author?.email ?? (configured.ok ? undefined : 'cairn@localhost');
+  if (!name || !email) return {};
+  return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+}
+
+function isRaceLost(stderr: string): boolean {
+  return /non-fast-forward|fetch first|failed to update ref|cannot lock ref|incorrect old value|stale info/i.test(stderr);
+}
+
+function backoff(attempt: number, baseMs: number): number {
+  // Jitter keeps two racing runs from retrying in lockstep.
+  return Math.min(2000, baseMs * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
