@@ -50,7 +50,17 @@ export class GitCli {
   }
 
   private make(): SimpleGit {
-    return simpleGit({ baseDir: this.dir, config: [], unsafe: {}, allowEnvironment: [...ALLOWED_ENV] } as Parameters<typeof simpleGit>[0]);
+    return simpleGit({
+      baseDir: this.dir,
+      allowEnvironment: [...ALLOWED_ENV],
+      // simple-git treats a non-zero exit with an empty stderr as success; cairn does not.
+      errors: (error, result) => {
+        if (error) return error;
+        if (result.exitCode === 0) return undefined;
+        const stderr = Buffer.concat(result.stdErr).toString('utf8').trim();
+        return new Error(stderr || `exit code ${result.exitCode}`);
+      },
+    });
   }
 }
 

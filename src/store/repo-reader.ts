@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.js';
 import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
 import { findGitDir } from './git-dir.js';
+import { LruCache } from './lru-cache.js';
 
 export interface TreeEntry {
   name: string;
@@ -16,14 +17,22 @@ export interface TreeEntry {
 const OID = /^[0-9a-f]{40}$/;
 
 /**
- * Reads files and artifacts at any git ref without a checkout, through isomorphic-git with one
- * shared object cache (pack indexes are parsed once per reader). Needs no git binary, so the
- * deployer can use it in a plain container. Refs are names (`HEAD`, `main`, `origin/main`,
- * `refs/...`) or full commit ids; revision syntax such as `HEAD~1` is resolved by the CLI first.
+ * Reads files and artifacts at any git ref without a checkout, through isomorphic-git. Needs no
+ * git binary, so the deployer can use it in a plain container. Refs are names (`HEAD`, `main`,
+ * `origin/main`, `refs/...`) or full commit ids; revision syntax such as `HEAD~1` is resolved by
+ * the CLI first.
+ *
+ * Objects are immutable by id, so the reader keeps parsed trees, commit roots and small blobs in
+ * bounded caches: reading the same path at a moving HEAD costs one ref lookup plus the objects
+ * that changed, whatever the length of history.
  */
 export class RepoReader {
   readonly gitdir: string;
+  /** isomorphic-git's own cache: parsed pack indexes. */
   private readonly cache: object = {};
+  private readonly trees = new LruCache<string, Map<string, TreeEntry>>(4096);
+  private readonly roots = new LruCache<string, string>(4096);
+  private readonly blobs = new LruCache<string, Uint8Array>(64 * 1024 * 1024, (blob) => blob.length);
 
   constructor(readonly dir: string) {
     this.gitdir = findGitDir(dir);
@@ -45,21 +54,21 @@ export class RepoReader {
 
   /** The bytes of `path` at `ref`, or null when the path does not exist there. */
   async readFile(ref: string, path: string): Promise<Uint8Array | null> {
-    const found = await this.readBlobAt(await this.resolveCommit(ref), path);
-    return found?.blob ?? null;
+    const entry = await this.lookup(await this.rootTree(ref), path);
+    return entry?.type === 'blob' ? this.readBlob(entry.oid) : null;
   }
 
   /** The blob id of `path` at `ref`, or null. */
   async blobId(ref: string, path: string): Promise<string | null> {
-    const commit = await this.resolveCommit(ref);
-    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    const entries = await this.listDir(commit, parent);
-    return entries.find((entry) => entry.name === name && entry.type === 'blob')?.oid ?? null;
+    const entry = await this.lookup(await this.rootTree(ref), path);
+    return entry?.type === 'blob' ? entry.oid : null;
   }
 
   async readBlob(oid: string): Promise<Uint8Array> {
+    const cached = this.blobs.get(oid);
+    if (cached) return cached;
     const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+    this.blobs.set(oid, blob);
     return blob;
   }
 
@@ -83,27 +92,50 @@ export class RepoReader {
 
   /** The entries of the directory `path` ('' for the root) at `ref`; empty when it does not exist. */
   async listDir(ref: string, path: string): Promise<TreeEntry[]> {
-    const commit = await this.resolveCommit(ref);
-    try {
-      const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid: commit, filepath: path || undefined, cache: this.cache });
-      return tree.map((entry) => ({ ...entry, name: entry.path, path: path ? `${path}/${entry.path}` : entry.path }));
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
+    const root = await this.rootTree(ref);
+    const dir = path ? await this.lookup(root, path) : { type: 'tree', oid: root };
+    return dir?.type === 'tree' ? this.readTreeEntries(dir.oid, path) : [];
   }
 
-  /** Reads a tree object by id. */
+  /** Reads a tree object by id; entries carry paths under `prefix`. */
   async readTreeEntries(treeOid: string, prefix: string): Promise<TreeEntry[]> {
-    const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid: treeOid, cache: this.cache });
-    return tree.map((entry) => ({ ...entry, name: entry.path, path: prefix ? `${prefix}/${entry.path}` : entry.path }));
+    const entries = [...(await this.readTreeMap(treeOid)).values()];
+    return entries.map((entry) => ({ ...entry, path: prefix ? `${prefix}/${entry.name}` : entry.name }));
   }
 
   /** The root tree id of a commit. */
   async rootTree(ref: string): Promise<string> {
     const oid = await this.resolveCommit(ref);
-    const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
-    return commit.tree;
+    let root = this.roots.get(oid);
+    if (!root) {
+      const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+      root = commit.tree;
+      this.roots.set(oid, root);
+    }
+    return root;
+  }
+
+  /** Walks `path` down from a root tree; null when some part is missing. */
+  private async lookup(rootTree: string, path: string): Promise<TreeEntry | null> {
+    let entry: TreeEntry | null = null;
+    let tree: string | null = rootTree;
+    for (const name of path.split('/')) {
+      if (tree === null) return null;
+      entry = (await this.readTreeMap(tree)).get(name) ?? null;
+      if (!entry) return null;
+      tree = entry.type === 'tree' ? entry.oid : null;
+    }
+    return entry;
+  }
+
+  private async readTreeMap(oid: string): Promise<Map<string, TreeEntry>> {
+    let map = this.trees.get(oid);
+    if (!map) {
+      const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+      map = new Map(tree.map((entry) => [entry.path, { ...entry, name: entry.path }]));
+      this.trees.set(oid, map);
+    }
+    return map;
   }
 
   /** Every blob under `prefix` at `ref`, depth first in tree order. */
@@ -115,18 +147,4 @@ export class RepoReader {
       else if (entry.type === 'blob') yield entry;
     }
   }
-
-  private async readBlobAt(commit: string, path: string): Promise<{ oid: string; blob: Uint8Array } | null> {
-    try {
-      return await git.readBlob({ fs, gitdir: this.gitdir, oid: commit, filepath: path, cache: this.cache });
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'NotFoundError' || code === 'ObjectTypeError';
 }

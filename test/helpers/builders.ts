@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
+import { buildArtifact } from '../../src/artifacts/codec.js';
+import type { ArtifactOf } from '../../src/artifacts/kinds.js';
+import { paths } from '../../src/artifacts/layout.js';
+import type { FileWrite } from '../../src/store/commit-files.js';
+
+const T0 = '2026-11-01T00:00:00.000Z';
+
+export function sha(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export function taxonomyFile(version = 'taxonomy_v1', classes = ['circle', 'square', 'triangle']): FileWrite {
+  const taxonomy = buildArtifact('Taxonomy', {
+    taxonomy_version: version,
+    classes: classes.map((name) => ({ name })),
+    region_classes: classes.map((name) => ({ name })),
+  });
+  return { path: paths.taxonomy(version), content: formatJsonFile(taxonomy) };
+}
+
+/** The files of one model version (manifest, weights, metrics) that reference `taxonomy` and `datasetManifest`. */
+export function modelVersionFiles(
+  model: string,
+  version: string,
+  refs: { taxonomy: FileWrite; datasetManifest: FileWrite },
+  seed = version,
+): FileWrite[] {
+  const weights = Buffer.from(`onnx-weights-of-${model}-${seed}`.repeat(8));
+  const metrics = buildArtifact('TrainingMetrics', {
+    model,
+    model_version: version,
+    dataset: { version: 'ds-1', manifest: ref(refs.datasetManifest), split: 'test', items: 10 },
+    classification: {
+      per_class: { circle: { precision: 0.9, recall: 0.9, f1: 0.9, support: 10 } },
+      macro_f1: 0.9,
+      min_class_f1: 0.9,
+      accuracy: 0.9,
+      confusion: { labels: ['circle'], matrix: [[9]] },
+    },
+    detection: null,
+    calibration: null,
+    bias: null,
+    training: null,
+  });
+  const metricsBytes = formatJsonFile(metrics);
+  const manifest = buildArtifact('ModelArtifact', {
+    model,
+    model_version: version,
+    taxonomy: ref(refs.taxonomy),
+    dataset: { name: 'demo', version: 'ds-1', manifest: ref(refs.datasetManifest) },
+    trainer: { kind: 'builtin', name: 'cairn-grid', version: '1' },
+    config: { epochs: 3 },
+    code_commit: 'unknown',
+    input: { width: 64, height: 64, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    classes: ['circle', 'square', 'triangle'],
+    region_classes: ['circle', 'square', 'triangle'],
+    parent: null,
+    files: {
+      'model.onnx': { sha256: sha(weights), bytes: weights.length },
+      'metrics.json': { sha256: sha(metricsBytes), bytes: Buffer.byteLength(metricsBytes) },
+    },
+    calibrated: false,
+    created_at: T0,
+  });
+  return [
+    { path: paths.modelManifest(model, version), content: formatJsonFile(manifest) },
+    { path: paths.modelFile(model, version, 'model.onnx'), content: weights },
+    { path: paths.modelFile(model, version, 'metrics.json'), content: metricsBytes },
+  ];
+}
+
+/** A dataset manifest with an items file, enough for lineage. */
+export function datasetFiles(dataset: string, version: string, taxonomy: FileWrite): FileWrite[] {
+  const items = '';
+  const manifest = buildArtifact('DatasetArtifact', {
+    dataset,
+    dataset_version: version,
+    taxonomy: { version: 'taxonomy_v1', path: taxonomy.path, sha256: sha(taxonomy.content) },
+    source: { kind: 'label-studio-export', project: '1', export: 'export.json', export_sha256: sha('export'), tasks: 0 },
+    parent: null,
+    cursor: { updated_at: T0, task_id: 0 },
+    counts: { items: 0, classes: {}, region_classes: {}, splits: { train: 0, val: 0, test: 0 }, missing_images: 0 },
+    items_sha256: sha(items),
+    files: { 'items.jsonl': { sha256: sha(items), bytes: 0 } },
+    created_at: T0,
+  });
+  return [
+    { path: paths.datasetManifest(dataset, version), content: formatJsonFile(manifest) },
+    { path: paths.datasetItems(dataset, version), content: items },
+  ];
+}
+
+export function gateFile(
+  model: string,
+  version: string,
+  refs: { manifest: FileWrite; metrics: FileWrite; thresholds: FileWrite },
+  decision: ArtifactOf<'GateDecision'>['decision'],
+): FileWrite {
+  const gate = buildArtifact('GateDecision', {
+    model,
+    model_version: version,
+    candidate: { manifest: ref(refs.manifest), metrics: ref(refs.metrics) },
+    baseline: null,
+    thresholds: ref(refs.thresholds),
+    decision,
+    reasons: [],
+    created_at: T0,
+  });
+  return { path: paths.modelFile(model, version, 'gate.json'), content: formatJsonFile(gate) };
+}
+
+export function rolloutFile(model: string, state: Partial<Omit<ArtifactOf<'RolloutState'>, 'schema' | 'checksum' | 'model'>>): FileWrite {
+  const rollout = buildArtifact('RolloutState', {
+    model,
+    production: null,
+    candidate: null,
+    shadow: null,
+    kill_switch: false,
+    pinned: null,
+    updated_at: T0,
+    reason: 'test',
+    ...state,
+  });
+  return { path: paths.rollout(model), content: formatJsonFile(rollout) };
+}
+
+export function ref(file: FileWrite): { path: string; sha256: string } {
+  return { path: file.path, sha256: sha(file.content) };
+}
