@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { DatasetArtifact, DatasetItem, ValidationReport, WeakLabel } from './schemas/dataset.js';
 import { FeedbackCandidates, GateDecision, MonitoringSnapshot, RolloutState } from './schemas/decision.js';
-import { ModelConfig } from './schemas/model-config.js';
+import { DatasetConfig, ModelConfig } from './schemas/model-config.js';
 import { Calibration, ModelArtifact, TrainingMetrics } from './schemas/model.js';
 import { Taxonomy } from './schemas/taxonomy.js';
 import {
@@ -31,6 +31,7 @@ export const KINDS = {
   MonitoringSnapshot: { versions: { 1: MonitoringSnapshot }, format: 'json', sealed: true },
   FeedbackCandidates: { versions: { 1: FeedbackCandidates }, format: 'json', sealed: true },
   ModelConfig: { versions: { 1: ModelConfig }, format: 'yaml', sealed: false },
+  DatasetConfig: { versions: { 1: DatasetConfig }, format: 'yaml', sealed: false },
   ValidationThresholds: { versions: { 1: ValidationThresholds }, format: 'yaml', sealed: false },
   GatingThresholds: { versions: { 1: GatingThresholds }, format: 'yaml', sealed: false },
   RolloutThresholds: { versions: { 1: RolloutThresholds }, format: 'yaml', sealed: false },

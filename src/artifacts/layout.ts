@@ -6,6 +6,7 @@ import type { KindName } from './kinds.js';
  *
  *   thresholds/<name>.yaml                                  human-edited through PRs
  *   datasets/taxonomies/<taxonomy_version>.json             Taxonomy
+ *   datasets/<dataset>/dataset.yaml                         DatasetConfig (human-edited)
  *   datasets/<dataset>/<dataset_version>/manifest.json      DatasetArtifact
  *                                       /items.jsonl        DatasetItem lines
  *                                       /weak-labels.jsonl  WeakLabel lines
@@ -62,7 +63,8 @@ export function classifyPath(path: string): PathInfo | null {
   }
   if (top === 'datasets') {
     if (second === 'taxonomies' && parts.length === 3 && third!.endsWith('.json')) return writeOnce('Taxonomy');
-    if (parts.length === 3 && (third === 'dataset.yaml' || third === 'README.md')) return null;
+    if (parts.length === 3 && third === 'dataset.yaml') return { kind: 'DatasetConfig', mutable: true, coveredBy: null };
+    if (parts.length === 3 && third === 'README.md') return null;
     if (parts.length === 4) return datasetFile(parts.slice(0, 3).join('/'), fourth!);
     return unknownData();
   }
@@ -102,6 +104,7 @@ function unknownData(): PathInfo {
 
 export const paths = {
   taxonomy: (version: string) => `datasets/taxonomies/${version}.json`,
+  datasetConfig: (dataset: string) => `datasets/${dataset}/dataset.yaml`,
   datasetDir: (dataset: string, version: string) => `datasets/${dataset}/${version}`,
   datasetManifest: (dataset: string, version: string) => `datasets/${dataset}/${version}/manifest.json`,
   datasetItems: (dataset: string, version: string) => `datasets/${dataset}/${version}/items.jsonl`,

@@ -16,6 +16,8 @@ export function checkPathMatches(kind: KindName, file: string, value: unknown, o
   switch (kind) {
     case 'Taxonomy':
       return expect('taxonomy_version', record.taxonomy_version, parts[2]?.replace(/\.json$/, ''));
+    case 'DatasetConfig':
+      return expect('dataset', record.dataset, parts[1]);
     case 'DatasetArtifact':
     case 'ValidationReport':
       expect('dataset', record.dataset, parts[1]);

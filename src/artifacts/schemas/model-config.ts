@@ -20,3 +20,24 @@ export const ModelConfig = Strict({
   bias_field: Type.Optional(Type.String()),
 });
 export type ModelConfig = Static<typeof ModelConfig>;
+
+/** `datasets/<dataset>/dataset.yaml`: which Label Studio project feeds a dataset, under which taxonomy. */
+export const DatasetConfig = Strict({
+  schema: SchemaTag('DatasetConfig', 1),
+  dataset: Name,
+  description: Type.Optional(Type.String()),
+  taxonomy_version: Name,
+  label_studio: Strict({
+    url: Type.String({ description: 'base URL of the Label Studio server' }),
+    project: Type.Integer({ minimum: 1 }),
+  }),
+  splits: Strict(
+    { train: Type.Number({ minimum: 0, maximum: 1 }), val: Type.Number({ minimum: 0, maximum: 1 }), test: Type.Number({ minimum: 0, maximum: 1 }) },
+    'shares of the item-id hash space; they must add up to 1',
+  ),
+  weak_label_weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), {
+    description: 'weight per weak-label source (user_tag, vote, swipe), multiplied by each label’s confidence',
+  }),
+  bias_field: Type.Optional(Type.String({ description: 'item meta field whose groups the bias report compares' })),
+});
+export type DatasetConfig = Static<typeof DatasetConfig>;

@@ -1,0 +1,134 @@
+import { formatJsonLine, sha256Hex } from '../artifacts/canonical-json.js';
+import { buildArtifact, encodeArtifact } from '../artifacts/codec.js';
+import { paths } from '../artifacts/layout.js';
+import type { DatasetArtifact, DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
+import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
+import type { FileWrite } from '../store/commit-files.js';
+import { DatasetVersion } from './dataset-version.js';
+import { assignSplit } from './split.js';
+
+/** One labelled task, normalised, with its image facts; the item it becomes has this id. */
+export interface IngestedItem {
+  id: string;
+  taskId: number;
+  updatedAt: string;
+  item: Omit<DatasetItem, 'schema' | 'id' | 'split'>;
+}
+
+export interface ParentVersion {
+  manifest: DatasetArtifact;
+  manifestRef: { path: string; sha256: string };
+  items: DatasetItem[];
+  weakLabels: WeakLabel[];
+}
+
+export interface DatasetVersionPlan {
+  version: string;
+  manifest: DatasetArtifact;
+  files: FileWrite[];
+  added: number;
+  updated: number;
+}
+
+export interface PlanDatasetVersionInput {
+  config: DatasetConfig;
+  taxonomy: { version: string; path: string; sha256: string };
+  parent: ParentVersion | null;
+  /** Tasks updated after the parent's cursor, normalised. */
+  items: IngestedItem[];
+  weakLabels: WeakLabel[];
+  source: DatasetArtifact['source'];
+  now: string;
+}
+
+/**
+ * The next dataset version: the parent's items with the new and corrected ones laid over them,
+ * each in its hash-assigned split, plus the weak labels, and the manifest that checksums them.
+ * Returns null when there is nothing new, so a run with nothing new writes nothing.
+ */
+export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersionPlan | null {
+  const { config, parent } = input;
+  const byId = new Map((parent?.items ?? []).map((item) => [item.id, item]));
+  let added = 0;
+  let updated = 0;
+  for (const next of input.items) {
+    const previous = byId.get(next.id);
+    const item: DatasetItem = { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item };
+    if (previous && formatJsonLine(previous) === formatJsonLine(item)) continue;
+    if (previous) updated++;
+    else added++;
+    byId.set(next.id, item);
+  }
+  const weak = mergeWeakLabels(parent?.weakLabels ?? [], input.weakLabels);
+  const weakChanged = weak.length !== (parent?.weakLabels.length ?? 0);
+  if (added === 0 && updated === 0 && !weakChanged) return null;
+
+  const items = [...byId.values()].sort((a, b) => a.annotation.task_id - b.annotation.task_id || compare(a.id, b.id));
+  const version = parent ? DatasetVersion.parse(parent.manifest.dataset_version).next().toString() : DatasetVersion.first().toString();
+  const itemsText = items.map((item) => `${formatJsonLine(item)}\n`).join('');
+  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemsText }];
+  const listed: DatasetArtifact['files'] = { 'items.jsonl': entry(itemsText) };
+  if (weak.length > 0) {
+    const weakText = weak.map((label) => `${formatJsonLine(label)}\n`).join('');
+    files.push({ path: paths.weakLabels(config.dataset, version), content: weakText });
+    listed['weak-labels.jsonl'] = entry(weakText);
+  }
+  const manifest = buildArtifact('DatasetArtifact', {
+    dataset: config.dataset,
+    dataset_version: version,
+    taxonomy: input.taxonomy,
+    source: input.source,
+    parent: parent ? { dataset_version: parent.manifest.dataset_version, manifest: parent.manifestRef } : null,
+    cursor: advanceCursor(parent?.manifest.cursor ?? null, input.items),
+    counts: countItems(items),
+    items_sha256: sha256Hex(itemsText),
+    files: listed,
+    created_at: input.now,
+  });
+  const manifestPath = paths.datasetManifest(config.dataset, version);
+  files.unshift({ path: manifestPath, content: encodeArtifact('DatasetArtifact', manifest, manifestPath) });
+  return { version, manifest, files, added, updated };
+}
+
+/** Newest (updated_at, task_id) seen so far: the next run ingests only tasks after it. */
+export function advanceCursor(cursor: DatasetArtifact['cursor'] | null, items: IngestedItem[]): DatasetArtifact['cursor'] {
+  let best = cursor ?? { updated_at: '1970-01-01T00:00:00.000Z', task_id: 0 };
+  for (const item of items) if (isAfter(item, best)) best = { updated_at: item.updatedAt, task_id: item.taskId };
+  return best;
+}
+
+/** Whether a task comes after the cursor in (updated_at, task_id) order. */
+export function isAfter(task: { updatedAt: string; taskId: number }, cursor: DatasetArtifact['cursor']): boolean {
+  const a = Date.parse(task.updatedAt);
+  const b = Date.parse(cursor.updated_at);
+  return a > b || (a === b && task.taskId > cursor.task_id);
+}
+
+function countItems(items: DatasetItem[]): DatasetArtifact['counts'] {
+  const classes: Record<string, number> = {};
+  const regionClasses: Record<string, number> = {};
+  const splits = { train: 0, val: 0, test: 0 };
+  let missing = 0;
+  for (const item of items) {
+    splits[item.split]++;
+    if (item.image.sha256 === null) missing++;
+    for (const name of item.classes) classes[name] = (classes[name] ?? 0) + 1;
+    for (const region of item.regions) regionClasses[region.label] = (regionClasses[region.label] ?? 0) + 1;
+  }
+  return { items: items.length, classes, region_classes: regionClasses, splits, missing_images: missing };
+}
+
+function mergeWeakLabels(previous: WeakLabel[], incoming: WeakLabel[]): WeakLabel[] {
+  const key = (label: WeakLabel) => `${label.item_id}\0${label.label}\0${label.source}\0${label.observed_at}`;
+  const merged = new Map(previous.map((label) => [key(label), label]));
+  for (const label of incoming) merged.set(key(label), label);
+  return [...merged.values()].sort((a, b) => compare(a.item_id, b.item_id) || compare(a.observed_at, b.observed_at) || compare(a.source, b.source) || compare(a.label, b.label));
+}
+
+function entry(text: string): { sha256: string; bytes: number } {
+  return { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
