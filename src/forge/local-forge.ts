@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { NotFoundError, UsageError } from '../errors.js';
+import { GitCli, type GitEnv } from '../store/git-cli.js';
+import { FileRecordStore } from './local/file-record-store.js';
+import { mergeBranches } from './local/merge-branches.js';
+import { RecordForge, type ForgeBackend, type MergeRequest } from './local/record-forge.js';
+import type { Forge } from './port.js';
+
+export interface LocalForgeOptions {
+  /** A git working repository or bare repository. */
+  dir: string;
+  /** Clock for record timestamps and merge commit dates. */
+  now?: () => Date;
+  /** Who acts (author, reviewer, merger); defaults to `git config user.name`. */
+  user?: string;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * The forge of the embedded default and of tests: pull requests between branches of one git
+ * repository. Records are JSON files under `<git common dir>/cairn-forge/`, so the work tree is
+ * never touched by bookkeeping and linked worktrees share one set of pull requests. Merges are
+ * explicit merge commits made with git plumbing (see `mergeBranches`).
+ */
+export class LocalForge extends RecordForge implements Forge {
+  constructor(options: LocalForgeOptions) {
+    const git = new GitCli(options.dir);
+    const now = options.now ?? (() => new Date());
+    const backend = new GitBackend(git, now, options.user);
+    super('local', new FileRecordStore(() => backend.forgeDir()), backend, now);
+  }
+}
+
+class GitBackend implements ForgeBackend {
+  private dir: Promise<string> | undefined;
+  private userName: Promise<string> | undefined;
+
+  constructor(
+    private readonly git: GitCli,
+    private readonly now: () => Date,
+    private readonly userOption: string | undefined,
+  ) {}
+
+  forgeDir(): Promise<string> {
+    this.dir ??= this.git
+      .run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+      .then((out) => join(out.trim(), 'cairn-forge'))
+      .catch((error: unknown) => {
+        this.dir = undefined;
+        throw new NotFoundError(`${this.git.dir}: not a git repository`, { dir: this.git.dir }, { cause: error });
+      });
+    return this.dir;
+  }
+
+  branchSha(branch: string): Promise<string | null> {
+    return this.git.revParse(`refs/heads/${branch}`);
+  }
+
+  async assertCommit(sha: string): Promise<void> {
+    if (!FULL_SHA.test(sha)) throw new UsageError(`"${sha}" is not a full commit sha`, { sha });
+    if ((await this.git.revParse(sha)) === null) throw new NotFoundError(`commit ${sha} does not exist`, { sha });
+  }
+
+  user(): Promise<string> {
+    this.userName ??= (async () => {
+      const name = this.userOption ?? (await this.config('user.name'));
+      if (!name) throw new UsageError('no user: set `git config user.name` or name one explicitly', { dir: this.git.dir });
+      return name;
+    })().catch((error: unknown) => {
+      this.userName = undefined;
+      throw error;
+    });
+    return this.userName;
+  }
+
+  async merge(request: MergeRequest): Promise<string> {
+    const name = await this.user();
+    const email = (await this.config('user.email')) ?? 'cairn@localhost.invalid';
+    const date = `${Math.floor(this.now().getTime() / 1000)} +0000`;
+    const identity: GitEnv = {
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_NAME: name,
+      GIT_COMMITTER_EMAIL: email,
+      GIT_COMMITTER_DATE: date,
+    };
+    return mergeBranches(this.git, request, identity);
+  }
+
+  private async config(key: string): Promise<string | null> {
+    const result = await this.git.tryRun(['config', '--get', key]);
+    return result.ok && result.stdout.trim() ? result.stdout.trim() : null;
+  }
+}
