@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so a clone works without a build step.
-import { register } from 'tsx/esm/api';
+// The cairn CLI. Runs the compiled JavaScript in dist/ (built by `npm ci` through the prepare
+// script, or by `npm run build`); falls back to the TypeScript sources through tsx without dist/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const compiled = new URL('../dist/cli/entry.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/entry.ts');
+}

@@ -84,6 +84,14 @@ export class ForgeError extends CairnError {
   readonly code = 'E_FORGE';
 }
 
+/**
+ * Label Studio could not be reached, refused the credentials, or failed a request. `data` names the
+ * URL, the HTTP status when there was one, the kind of credentials used, and the rule.
+ */
+export class LabelStudioError extends CairnError {
+  readonly code = 'E_LABEL_STUDIO';
+}
+
 /** A stage was refused by a rule of the lifecycle (for example training on a failed validation). */
 export class PolicyError extends CairnError {
   readonly code = 'E_POLICY';

@@ -1,16 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { paths } from '../artifacts/layout.js';
+import { packageRoot } from '../package-root.js';
 import type { FileWrite } from '../store/commit-files.js';
 import { commitStage, type CommitStageResult } from '../store/stage-writer.js';
 
 /** The thresholds this package ships (the project's own `thresholds/`), used to seed a new repository. */
-export const PACKAGED_THRESHOLDS_DIR = fileURLToPath(new URL('../../thresholds/', import.meta.url));
+export const PACKAGED_THRESHOLDS_DIR = join(packageRoot(), 'thresholds');
 
 export async function readPackagedThresholds(): Promise<FileWrite[]> {
   const names = (await readdir(PACKAGED_THRESHOLDS_DIR)).filter((name) => name.endsWith('.yaml')).sort();
   return Promise.all(
-    names.map(async (name) => ({ path: paths.thresholds(name.replace(/\.yaml$/, '')), content: await readFile(`${PACKAGED_THRESHOLDS_DIR}${name}`, 'utf8') })),
+    names.map(async (name) => ({ path: paths.thresholds(name.replace(/\.yaml$/, '')), content: await readFile(join(PACKAGED_THRESHOLDS_DIR, name), 'utf8') })),
   );
 }
 

@@ -5,6 +5,7 @@ import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
 import { findGitDir } from './git-dir.js';
 import { LruCache } from './lru-cache.js';
+import { RefResolver } from './ref-resolver.js';
 
 export interface TreeEntry {
   name: string;
@@ -14,7 +15,6 @@ export interface TreeEntry {
   oid: string;
 }
 
-const OID = /^[0-9a-f]{40}$/;
 
 /**
  * Reads files and artifacts at any git ref without a checkout, through isomorphic-git. Needs no
@@ -33,14 +33,17 @@ export class RepoReader {
   private readonly trees = new LruCache<string, Map<string, TreeEntry>>(4096);
   private readonly roots = new LruCache<string, string>(4096);
   private readonly blobs = new LruCache<string, Uint8Array>(64 * 1024 * 1024, (blob) => blob.length);
+  private readonly refs: RefResolver;
 
   constructor(readonly dir: string) {
     this.gitdir = findGitDir(dir);
+    this.refs = new RefResolver(this.gitdir);
   }
 
   /** The commit id a ref points at. */
   async resolveCommit(ref: string): Promise<string> {
-    if (OID.test(ref)) return ref;
+    const fast = this.refs.resolve(ref);
+    if (fast) return fast;
     try {
       return await git.resolveRef({ fs, gitdir: this.gitdir, ref });
     } catch {

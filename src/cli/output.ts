@@ -1,0 +1,22 @@
+import { CairnError } from '../errors.js';
+
+/** Where commands write. Injected so tests can capture output. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export function printJson(output: Output, value: unknown): void {
+  output.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof CairnError) return `cairn: ${error.message} [${error.code}]`;
+  if (error instanceof Error) return `cairn: unexpected failure: ${error.stack ?? error.message}`;
+  return `cairn: unexpected failure: ${String(error)}`;
+}
