@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
 import { buildArtifact } from '../../src/artifacts/codec.js';
@@ -128,4 +129,9 @@ export function rolloutFile(model: string, state: Partial<Omit<ArtifactOf<'Rollo
 
 export function ref(file: FileWrite): { path: string; sha256: string } {
   return { path: file.path, sha256: sha(file.content) };
+}
+
+/** The shipped `thresholds/gating.yaml`, as a file to commit. */
+export function gatingThresholdsFile(): FileWrite {
+  return { path: 'thresholds/gating.yaml', content: readFileSync(new URL('../../thresholds/gating.yaml', import.meta.url), 'utf8') };
 }

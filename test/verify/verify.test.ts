@@ -7,7 +7,7 @@ import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
 import { runVerify } from '../../src/verify/run-verify.js';
 import type { FileWrite } from '../../src/store/commit-files.js';
-import { datasetFiles, gateFile, modelVersionFiles, rolloutFile, taxonomyFile, ref } from '../helpers/builders.js';
+import { datasetFiles, gateFile, gatingThresholdsFile, modelVersionFiles, rolloutFile, taxonomyFile, ref } from '../helpers/builders.js';
 import { initRepo, tempDir } from '../helpers/git.js';
 
 let dir: string;
@@ -15,7 +15,7 @@ let cli: GitCli;
 let cleanup: () => Promise<void>;
 const taxonomy = taxonomyFile();
 const dataset = datasetFiles('demo', 'ds-1', taxonomy);
-const thresholds: FileWrite = { path: 'thresholds/gating.yaml', content: 'schema: GatingThresholds/v1\nmin_macro_f1: 0.8\nmin_class_f1: 0.7\nmin_ap50: 0.5\nmax_regression:\n  macro_f1: 0.02\n  ap50: 0.03\nmax_bias_delta: 0.1\nmax_ece: 0.1\nmanual_review_margin: 0.02\n' };
+const thresholds = gatingThresholdsFile();
 const model = modelVersionFiles('shapes', '1.0.0', { taxonomy, datasetManifest: dataset[0]! });
 
 beforeEach(async () => {
