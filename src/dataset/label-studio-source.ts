@@ -1,0 +1,44 @@
+import { basename } from 'node:path';
+import { CairnError } from '../errors.js';
+import type { LabelStudioClient } from '../label-studio/client.js';
+import { fetchImageBytes, resolveImageSource } from '../label-studio/image-source.js';
+import { normalizeTask } from '../label-studio/normalize-task.js';
+import { readExportTasks } from '../label-studio/read-export-tasks.js';
+import type { ImageFetcher, TaskSource } from './labelled-task.js';
+
+/** A Label Studio JSON export on disk as a source of labelled tasks, streamed task by task. */
+export function exportFileSource(path: string, options: { kind?: TaskSource['kind']; name?: string } = {}): TaskSource {
+  const name = options.name ?? basename(path);
+  return {
+    kind: options.kind ?? 'label-studio-export',
+    name,
+    path,
+    async *tasks() {
+      let index = 0;
+      for await (const raw of readExportTasks(path)) yield normalizeTask(raw, { file: name, index: index++ });
+    },
+  };
+}
+
+/**
+ * Fetches images the way their URLs say (a local folder, the Label Studio server, presigned cloud
+ * storage, plain web URLs). An image that cannot be fetched is reported through `onMissing` and
+ * yields null: the item is kept with its image marked missing, never dropped.
+ */
+export function labelStudioImageFetcher(options: {
+  localRoot?: string;
+  client?: LabelStudioClient;
+  projectId: number;
+  onMissing?: (url: string, taskId: number, reason: string) => void;
+}): ImageFetcher {
+  return async (url, taskId) => {
+    try {
+      const source = resolveImageSource(url, { localRoot: options.localRoot, client: options.client, taskId, projectId: options.projectId });
+      return await fetchImageBytes(source, { client: options.client });
+    } catch (error) {
+      if (!(error instanceof CairnError)) throw error;
+      options.onMissing?.(url, taskId, error.message);
+      return null;
+    }
+  };
+}
