@@ -1,0 +1,47 @@
+import type { DatasetArtifact, ValidationReport } from '../artifacts/schemas/dataset.js';
+import { commentMarker } from '../forge/port.js';
+import type { IngestResult } from './run-ingest.js';
+
+/** Title and body of the pull request that proposes a new dataset version. */
+export function buildIngestPullRequest(result: IngestResult, manifest: DatasetArtifact): { title: string; body: string } {
+  const counts = manifest.counts;
+  const table = (record: Record<string, number>) =>
+    Object.entries(record)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, count]) => `| ${name} | ${count} |`)
+      .join('\n');
+  return {
+    title: `Dataset ${manifest.dataset} ${manifest.dataset_version}: ${result.added} new, ${result.updated} corrected`,
+    body: [
+      `Ingested from Label Studio project ${manifest.source.project} (\`${manifest.source.export}\`, ${manifest.source.tasks} tasks, sha256 \`${manifest.source.export_sha256.slice(0, 12)}\`).`,
+      '',
+      `- items: ${counts.items} (train ${counts.splits.train}, val ${counts.splits.val}, test ${counts.splits.test})`,
+      `- new: ${result.added}, corrected: ${result.updated}, skipped tasks: ${result.skipped.length}`,
+      `- missing images: ${counts.missing_images}`,
+      `- parent: ${manifest.parent?.dataset_version ?? 'none'}; cursor ${manifest.cursor.updated_at} (task ${manifest.cursor.task_id})`,
+      '',
+      '| image class | items |',
+      '| --- | --- |',
+      table(counts.classes),
+      '',
+      '| region class | regions |',
+      '| --- | --- |',
+      table(counts.region_classes),
+      '',
+      'The `validation` check runs on this pull request; a version whose validation fails cannot be trained on.',
+    ].join('\n'),
+  };
+}
+
+/** The bot comment with a validation report, edited in place on every run. */
+export function buildValidationComment(report: ValidationReport): string {
+  const icon = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+  return [
+    commentMarker(`validation:${report.dataset}`),
+    `### Validation of ${report.dataset} ${report.dataset_version}: ${report.passed ? 'passed' : 'failed'}`,
+    '',
+    '| check | status | result |',
+    '| --- | --- | --- |',
+    ...report.checks.map((check) => `| ${check.name} | ${icon[check.status]} ${check.status} | ${check.message.replace(/\|/g, '\\|')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,24 @@
+import { formatJsonFile } from '../artifacts/canonical-json.js';
+import { buildArtifact, encodeArtifact } from '../artifacts/codec.js';
+import { paths } from '../artifacts/layout.js';
+import type { DemoTaxonomy } from '../demo/build-label-config.js';
+import type { FileWrite } from '../store/commit-files.js';
+
+export const DEMO_DATASET = 'shapes';
+
+/** The files a new model repository needs for the demo dataset: its taxonomy and dataset config. */
+export function buildDemoRepositoryFiles(taxonomy: DemoTaxonomy, projectId: number): FileWrite[] {
+  const taxonomyArtifact = buildArtifact('Taxonomy', taxonomy);
+  const config = buildArtifact('DatasetConfig', {
+    dataset: DEMO_DATASET,
+    description: 'Generated shapes: image class is the largest shape; regions are every shape',
+    taxonomy_version: taxonomy.taxonomy_version,
+    label_studio: { url: 'http://localhost:8080', project: projectId },
+    splits: { train: 0.7, val: 0.15, test: 0.15 },
+    weak_label_weights: { user_tag: 0.5, vote: 0.3, swipe: 0.2 },
+  });
+  return [
+    { path: paths.taxonomy(taxonomy.taxonomy_version), content: formatJsonFile(taxonomyArtifact) },
+    { path: paths.datasetConfig(DEMO_DATASET), content: encodeArtifact('DatasetConfig', config, paths.datasetConfig(DEMO_DATASET)) },
+  ];
+}

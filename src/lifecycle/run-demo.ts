@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportFileSource, labelStudioImageFetcher } from '../dataset/label-studio-source.js';
+import { runIngestStage, runValidationCheck, type IngestStageDeps } from '../dataset/run-ingest-stage.js';
+import { generateDemoDataset } from '../demo/generate-demo-dataset.js';
+import { LocalForge } from '../forge/local-forge.js';
+import { runInit } from '../init/run-init.js';
+import { GitCli } from '../store/git-cli.js';
+import { RepoReader } from '../store/repo-reader.js';
+import { runVerify } from '../verify/run-verify.js';
+import { buildDemoRepositoryFiles, DEMO_DATASET } from './demo-repository.js';
+
+export interface DemoStep {
+  name: string;
+  summary: string;
+}
+
+export interface DemoReport {
+  dir: string;
+  remote: string;
+  steps: DemoStep[];
+}
+
+export interface DemoOptions {
+  workDir?: string;
+  /** Images in the first export. */
+  count?: number;
+  seed?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The embedded default: the lifecycle in a temporary model repository, with a bare repository as
+ * the remote and the local forge standing in for GitHub. Every stage is the code the workflows run.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const now = options.now ?? (() => new Date());
+  const root = options.workDir ?? (await mkdtemp(join(tmpdir(), 'cairn-demo-')));
+  const remote = join(root, 'remote.git');
+  const dir = join(root, 'models');
+  const steps: DemoStep[] = [];
+  const step = (name: string, summary: string) => {
+    steps.push({ name, summary });
+    options.log?.(`✓ ${name}: ${summary}`);
+  };
+
+  // Labels from a few days ago, so the freshness check sees a live project.
+  const startDate = new Date(Math.floor(now().getTime() / DAY_MS) * DAY_MS - 5 * DAY_MS);
+  const data = await generateDemoDataset({ seed: options.seed ?? 7, count: options.count ?? 1000, startDate, outDir: join(root, 'label-studio') });
+  step('generate', `${data.images.length} images, 2 Label Studio exports, weak labels, in ${data.outDir}`);
+
+  await mkdir(root, { recursive: true });
+  await new GitCli(root).run(['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+  await new GitCli(root).run(['clone', '--quiet', remote, dir]);
+  const cli = new GitCli(dir);
+  await cli.run(['config', 'user.name', 'cairn demo']);
+  await cli.run(['config', 'user.email', 'demo@cairn.invalid']);
+  const taxonomy = JSON.parse(await readFile(data.taxonomy, 'utf8'));
+  const init = await runInit({ dir, runId: 'demo-init', extraFiles: buildDemoRepositoryFiles(taxonomy, data.dataset.options.projectId) });
+  await cli.run(['push', '--quiet', 'origin', 'main']);
+  step('init', `model repository with ${init.files.length} files (thresholds, taxonomy, dataset config), pushed`);
+
+  const deps: IngestStageDeps = { dir, reader: new RepoReader(dir), forge: new LocalForge({ dir: remote, user: 'cairn-bot', now }), remote: 'origin' };
+  const reviewer = new LocalForge({ dir: remote, user: 'alice', now });
+  const fetchImage = labelStudioImageFetcher({ localRoot: data.imagesDir, projectId: data.dataset.options.projectId });
+  const batches = [
+    { file: data.firstExport, weak: null },
+    { file: data.secondExport, weak: data.weakLabelsJsonl },
+  ];
+  for (const [index, batch] of batches.entries()) {
+    await cli.run(['fetch', '--quiet', 'origin']);
+    const weakLabels = batch.weak ? { file: batch.weak, text: await readFile(batch.weak, 'utf8') } : undefined;
+    const { result, pullRequest } = await runIngestStage(deps, {
+      dataset: DEMO_DATASET,
+      source: exportFileSource(batch.file),
+      fetchImage,
+      weakLabels,
+      runId: `demo-ingest-${index + 1}`,
+      now,
+      base: 'origin/main',
+    });
+    if (!pullRequest) throw new Error(`demo: batch ${index + 1} ingested nothing`);
+    step(`ingest ${index + 1}`, `${DEMO_DATASET} ${result.version}: ${result.added} new, ${result.updated} corrected, ${weakLabels ? 'weak labels added, ' : ''}PR #${pullRequest.number} opened`);
+    const check = await runValidationCheck(deps, { pullRequest: pullRequest.number, runId: `demo-validate-${index + 1}`, now });
+    const failed = check.report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name} ${c.status}`);
+    step(`validate ${index + 1}`, `${check.report.passed ? 'passed' : 'FAILED'}${failed.length ? ` (${failed.join(', ')})` : ''}; status cairn/validation set on PR #${pullRequest.number}`);
+    await reviewer.submitReview(pullRequest.number, { state: 'APPROVED', body: 'labels look right' });
+    const merged = await reviewer.mergePullRequest(pullRequest.number);
+    await cli.run(['pull', '--quiet', '--ff-only', 'origin', 'main']);
+    step(`merge ${index + 1}`, `PR #${pullRequest.number} approved by alice and merged as ${merged.mergeCommitSha?.slice(0, 12)}`);
+  }
+
+  await cli.run(['fetch', '--quiet', 'origin']);
+  const again = await runIngestStage(deps, { dataset: DEMO_DATASET, source: exportFileSource(data.secondExport), fetchImage, runId: 'demo-ingest-again', now, base: 'origin/main' });
+  step('ingest again', again.pullRequest ? `unexpected PR #${again.pullRequest.number}` : `the same export again: nothing new, nothing written (${again.result.tasks} tasks read)`);
+
+  const verify = await runVerify({ reader: new RepoReader(dir) });
+  step('verify', verify.violations.length === 0 ? `clean, ${verify.checkedFiles} files checked` : `${verify.violations.length} violations`);
+  return { dir, remote, steps };
+}
