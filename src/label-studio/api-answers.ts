@@ -36,6 +36,7 @@ export function parseJsonAnswer(text: string, url: string, what: string): unknow
   }
 }
 
+/** Validates the answer of `GET /api/projects/{id}/`. */
 export function parseProject(answer: unknown, url: string): LabelStudioProject {
   const body = record(answer, url, 'project');
   return {
@@ -46,6 +47,7 @@ export function parseProject(answer: unknown, url: string): LabelStudioProject {
   };
 }
 
+/** Validates an export snapshot answer; an unknown status is refused. */
 export function parseSnapshot(answer: unknown, url: string): ExportSnapshot {
   const body = record(answer, url, 'export snapshot');
   const status = body.status;
@@ -53,12 +55,14 @@ export function parseSnapshot(answer: unknown, url: string): ExportSnapshot {
   return { id: integer(body.id, url, 'export snapshot', 'id'), status: status as ExportSnapshot['status'] };
 }
 
+/** The `access` token of a `/api/token/refresh` answer. */
 export function parseAccessToken(answer: unknown, url: string): string {
   const body = record(answer, url, 'token refresh');
   if (typeof body.access !== 'string' || body.access.length === 0) throw shapeError(url, 'token refresh', 'access', '(not a token)');
   return body.access;
 }
 
+/** Validates the answer of `POST /api/projects/{id}/import`, synchronous or queued. */
 export function parseImportSummary(answer: unknown, url: string): ImportSummary {
   const body = record(answer, url, 'import');
   const count = (field: string) => (body[field] === undefined || body[field] === null ? null : integer(body[field], url, 'import', field));

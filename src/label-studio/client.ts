@@ -33,7 +33,7 @@ export type PresignScope = { taskId: number } | { projectId: number };
  * `fetch`; time through `now` and `sleep`.
  */
 export class LabelStudioClient {
-  readonly http: LabelStudioHttp;
+  private readonly http: LabelStudioHttp;
   private readonly options: Required<Pick<LabelStudioClientOptions, 'snapshotTaskLimit' | 'pollIntervalMs' | 'exportTimeoutMs' | 'now' | 'sleep'>>;
 
   constructor(options: LabelStudioClientOptions) {

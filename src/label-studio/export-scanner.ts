@@ -19,7 +19,7 @@ function isWhitespace(byte: number): boolean {
  * so that each top-level array element (or the single top-level task object) can be cut out and
  * given to `JSON.parse` on its own, without ever holding the whole file.
  *
- * Feed it chunks with `push` and finish with `end`; both return the values completed so far.
+ * Feed it chunks with `push`, which returns the values each completes, and finish with `end`.
  */
 export class ExportScanner {
   private mode: Mode = 'start';
@@ -76,14 +76,13 @@ export class ExportScanner {
   }
 
   /** Ends the input: refuses empty, truncated or unfinished exports. */
-  end(): unknown[] {
+  end(): void {
     if (this.mode === 'start') this.fail('empty-file', this.offset, 'the file is empty');
     if (this.mode !== 'done') {
       const what = this.inString ? 'inside a string' : `with ${this.depth} unclosed bracket${this.depth === 1 ? '' : 's'}`;
       this.fail('truncated', this.offset, `the file ends ${what}; it was cut off`);
     }
     if (this.count === 0) this.fail('empty-export', this.offset, 'the export holds no tasks');
-    return [];
   }
 
   private scanStart(chunk: Buffer, from: number): number {

@@ -52,7 +52,8 @@ export function resolveImageSource(url: string, options: ResolveImageOptions): I
   const baseUrl = (options.baseUrl ?? options.client?.baseUrl)?.replace(/\/+$/, '');
   if (/^https?:\/\//i.test(url)) {
     const parsed = URL.canParse(url) ? new URL(url) : fail('unsupported-url', 'this is not a valid web URL');
-    const onServer = baseUrl !== undefined && parsed.origin === new URL(baseUrl).origin && parsed.pathname.startsWith('/data/');
+    const server = baseUrl === undefined ? null : new URL(baseUrl);
+    const onServer = server !== null && parsed.origin === server.origin && parsed.pathname.startsWith(`${server.pathname.replace(/\/+$/, '')}/data/`);
     return onServer ? { kind: 'label-studio', url } : { kind: 'http', url };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return fail('unsupported-url', 'this URL scheme cannot be fetched');

@@ -90,8 +90,8 @@ function readResults(value: unknown, where: TaskWhere): { classes: string[]; reg
     const at = `result[${index}]`;
     if (!isRecord(result)) throw taskError(where, 'wrong-type', `${at} must be an object, not ${show(result)}`, { field: at });
     if (result.type === CHOICES) {
-      const value = readRecord(result.value, where, `${at} value`);
-      for (const choice of readStrings(value.choices, where, `${at} choices`)) classes.add(assertLabelName(choice, where, `${at} choice`));
+      const picked = readRecord(result.value, where, `${at} value`);
+      for (const choice of readStrings(picked.choices, where, `${at} choices`)) classes.add(assertLabelName(choice, where, `${at} choice`));
     } else if (result.type === RECTANGLE_LABELS) {
       const parsed = parseRectangleResult(result, where);
       if (size && (size.width !== parsed.size.width || size.height !== parsed.size.height)) {

@@ -12,6 +12,7 @@ export function taskError(where: TaskWhere, rule: string, detail: string, extra:
   return new InputError(`${where.file}: task ${where.item}: ${detail} (rule ${rule})`, { file: where.file, item: where.item, rule, ...extra });
 }
 
+/** A JSON object: not null, not a list. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
