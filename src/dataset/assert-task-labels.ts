@@ -12,7 +12,9 @@ export function assertOneTaxonomyVersion(tasks: readonly LabelledTask[], bound: 
   const byVersion = new Map<string, number[]>();
   for (const task of tasks) {
     const version = task.taxonomyVersion ?? bound;
-    byVersion.set(version, [...(byVersion.get(version) ?? []), task.taskId]);
+    const ids = byVersion.get(version);
+    if (ids) ids.push(task.taskId);
+    else byVersion.set(version, [task.taskId]);
   }
   if (byVersion.size > 1) {
     const parts = [...byVersion].map(([version, ids]) => `${version}: tasks ${list(ids)}`);

@@ -72,7 +72,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
 
   const taxonomyPath = paths.taxonomy(config.taxonomy_version);
   const taxonomyBytes = await reader.readFile(base, taxonomyPath);
-  assertOneTaxonomyVersion(fresh, config.taxonomy_version, source.name, (version) => version !== config.taxonomy_version || taxonomyBytes !== null);
+  const knownTaxonomies = new Set((await reader.listDir(base, 'datasets/taxonomies')).map((entry) => entry.name.replace(/\.json$/, '')));
+  assertOneTaxonomyVersion(fresh, config.taxonomy_version, source.name, (version) => knownTaxonomies.has(version));
   if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath} is missing`, { file: taxonomyPath });
   const taxonomy = decodeArtifact('Taxonomy', taxonomyBytes, taxonomyPath);
   assertLabelsInTaxonomy(fresh, taxonomy, source.name);

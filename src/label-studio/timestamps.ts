@@ -9,6 +9,10 @@ const ISO = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\
  * default); numbers are seconds since the epoch, as the old `completions` format wrote them.
  */
 export function parseTimestamp(value: unknown, where: TaskWhere, field: string): string {
+  if (typeof value === 'string') {
+    const fast = fastUtc(value);
+    if (fast !== null) return fast;
+  }
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return fromEpochSeconds(value, where, field);
   if (typeof value !== 'string') throw taskError(where, 'wrong-type', `${field} must be a timestamp, not ${show(value)}`, { field });
   const match = ISO.exec(value);
@@ -33,4 +37,23 @@ function fromEpochSeconds(value: number, where: TaskWhere, field: string): strin
   // ISO 8601's four-digit years end at 9999-12-31T23:59:59Z.
   if (value >= 253_402_300_800) throw taskError(where, 'timestamp', `${field} ${show(value)} is out of range`, { field });
   return `${date.toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
+}
+
+const UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The common case, a UTC timestamp as Label Studio writes it, checked field by field without
+ * building a Date (ingestion meets several per task). Null sends anything else the slow way.
+ */
+function fastUtc(value: string): string | null {
+  const match = UTC.exec(value);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS[month - 1];
+  if (days === undefined || day < 1 || day > days || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59) return null;
+  return `${value.slice(0, 19)}.${(match[7] ?? '').slice(0, 6).padEnd(6, '0')}Z`;
 }

@@ -52,6 +52,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
   const reader = new RepoReader(options.dir);
   const branch = options.branch ?? (await currentBranch(cli));
   const identity = await commitIdentity(cli, options.author);
+  const checkedOut = await checkedOutBranch(cli);
   const remote = options.push?.remote ?? 'origin';
   const maxAttempts = options.push ? (options.push.maxAttempts ?? 30) : 1;
 
@@ -62,10 +63,10 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
     const files = await checkWrites(reader, parent, plan.files);
     const paths = files.map((file) => file.path);
     if (files.length === 0) {
-      if (localTip !== parent && parent) await moveBranch(cli, branch, localTip, parent);
+      if (localTip !== parent && parent) await moveBranch(cli, branch, localTip, parent, checkedOut);
       return { commit: null, parent, branch, files: [], attempts: attempt, pushed: false };
     }
-    await assertWorkTreeClean(cli, branch, paths);
+    if (checkedOut === branch) await assertWorkTreeClean(cli, paths);
     const trailers: Array<readonly [string, string]> = [
       ['Cairn-Stage', options.stage],
       ['Cairn-Run', options.runId],
@@ -81,7 +82,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
         continue;
       }
     }
-    await moveBranch(cli, branch, localTip, commit);
+    await moveBranch(cli, branch, localTip, commit, checkedOut);
     return { commit, parent, branch, files: paths, attempts: attempt, pushed: Boolean(options.push) };
   }
   throw new PushConflictError(`push of stage ${options.stage} lost the race ${maxAttempts} times; try again`, { branch, remote, attempts: maxAttempts });
@@ -117,12 +118,12 @@ async function remoteParent(cli: GitCli, remote: string, branch: string, localTi
 }
 
 /** Moves the branch (compare-and-swap) and, when it is checked out, brings index and work tree along. */
-async function moveBranch(cli: GitCli, branch: string, from: string | null, to: string): Promise<void> {
+async function moveBranch(cli: GitCli, branch: string, from: string | null, to: string, checkedOut: string | null): Promise<void> {
   await cli.run(['update-ref', `refs/heads/${branch}`, to, from ?? '0'.repeat(40)]);
-  if (from && (await checkedOutBranch(cli)) === branch) await cli.run(['read-tree', '-m', '-u', from, to]);
-  else if (!from && (await checkedOutBranch(cli)) === branch) await cli.run(['read-tree', '-m', '-u', to]);
+  if (checkedOut === branch) await cli.run(from ? ['read-tree', '-m', '-u', from, to] : ['read-tree', '-m', '-u', to]);
 }
 
+/** The branch checked out in a work tree, or null in a bare repository or on a detached HEAD. */
 async function checkedOutBranch(cli: GitCli): Promise<string | null> {
   const bare = (await cli.run(['rev-parse', '--is-bare-repository'])).trim() === 'true';
   if (bare) return null;
@@ -131,8 +132,7 @@ async function checkedOutBranch(cli: GitCli): Promise<string | null> {
 }
 
 /** Local edits to the paths a stage writes would be overwritten: refuse before writing anything. */
-async function assertWorkTreeClean(cli: GitCli, branch: string, paths: string[]): Promise<void> {
-  if ((await checkedOutBranch(cli)) !== branch) return;
+async function assertWorkTreeClean(cli: GitCli, paths: string[]): Promise<void> {
   const status = (await cli.run(['status', '--porcelain', '--untracked-files=all', '--', ...paths])).trim();
   if (status) throw new GitError(`local changes to files this stage writes:\n${status}`, { dir: cli.dir, status });
 }
