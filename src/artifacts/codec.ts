@@ -55,10 +55,33 @@ export function decodeArtifact<K extends KindName>(kind: K, bytes: string | Uint
 
 /** Parses and validates every line of a JSONL artifact. */
 export function decodeLines<K extends KindName>(kind: K, bytes: string | Uint8Array, file: string): ArtifactOf<K>[] {
-  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((line, index) => validateArtifact(kind, parseJsonText(line, `${file}:${index + 1}`), file, index + 1));
+  const records: ArtifactOf<K>[] = [];
+  forEachLine(kind, bytes, file, (record) => records.push(record));
+  return records;
+}
+
+/**
+ * Parses and validates a JSONL artifact line by line, handing each record to `visit` and keeping
+ * none: a 100,000-line dataset is checked without holding 100,000 objects. Returns the line count.
+ */
+export function forEachLine<K extends KindName>(
+  kind: K,
+  bytes: string | Uint8Array,
+  file: string,
+  visit: (record: ArtifactOf<K>, line: number, text: string) => void,
+): number {
+  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    line++;
+    const content = text.slice(start, end);
+    visit(validateArtifact(kind, parseJsonText(content, `${file}:${line}`), file, line), line, content);
+    start = end + 1;
+  }
+  return line;
 }
 
 export function assertChecksum(value: object, file: string): void {

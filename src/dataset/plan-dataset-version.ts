@@ -15,11 +15,12 @@ export interface IngestedItem {
   item: Omit<DatasetItem, 'schema' | 'id' | 'split'>;
 }
 
+/** The previous version, read item by item (see `readDatasetVersion`). */
 export interface ParentVersion {
   manifest: DatasetArtifact;
   manifestRef: { path: string; sha256: string };
-  items: DatasetItem[];
   weakLabels: WeakLabel[];
+  forEachItem(visit: (item: DatasetItem, text: string) => void): number;
 }
 
 export interface DatasetVersionPlan {
@@ -41,37 +42,50 @@ export interface PlanDatasetVersionInput {
   now: string;
 }
 
+/** An item as the planner keeps it: its committed line and what the counts need, not the object. */
+interface Entry {
+  taskId: number;
+  text: string;
+  split: DatasetItem['split'];
+  classes: string[];
+  regionLabels: string[];
+  missingImage: boolean;
+}
+
 /**
  * The next dataset version: the parent's items with the new and corrected ones laid over them,
  * each in its hash-assigned split, plus the weak labels, and the manifest that checksums them.
+ * Items are held as their canonical lines, so a large version costs its text, not its objects.
  * Returns null when there is nothing new, so a run with nothing new writes nothing.
  */
 export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersionPlan | null {
   const { config, parent } = input;
-  const byId = new Map((parent?.items ?? []).map((item) => [item.id, item]));
+  const entries = new Map<string, Entry>();
+  parent?.forEachItem((item, text) => entries.set(item.id, entryOf(item, text)));
   let added = 0;
   let updated = 0;
   for (const next of input.items) {
-    const previous = byId.get(next.id);
     const item: DatasetItem = { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item };
-    if (previous && formatJsonLine(previous) === formatJsonLine(item)) continue;
+    const text = formatJsonLine(item);
+    const previous = entries.get(next.id);
+    if (previous?.text === text) continue;
     if (previous) updated++;
     else added++;
-    byId.set(next.id, item);
+    entries.set(next.id, entryOf(item, text));
   }
   const weak = mergeWeakLabels(parent?.weakLabels ?? [], input.weakLabels);
   const weakChanged = weak.length !== (parent?.weakLabels.length ?? 0);
   if (added === 0 && updated === 0 && !weakChanged) return null;
 
-  const items = [...byId.values()].sort((a, b) => a.annotation.task_id - b.annotation.task_id || compare(a.id, b.id));
+  const ordered = [...entries.entries()].sort(([aId, a], [bId, b]) => a.taskId - b.taskId || compare(aId, bId)).map(([, entry]) => entry);
   const version = parent ? DatasetVersion.parse(parent.manifest.dataset_version).next().toString() : DatasetVersion.first().toString();
-  const itemsText = items.map((item) => `${formatJsonLine(item)}\n`).join('');
+  const itemsText = ordered.map((entry) => `${entry.text}\n`).join('');
   const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemsText }];
-  const listed: DatasetArtifact['files'] = { 'items.jsonl': entry(itemsText) };
+  const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemsText) };
   if (weak.length > 0) {
     const weakText = weak.map((label) => `${formatJsonLine(label)}\n`).join('');
     files.push({ path: paths.weakLabels(config.dataset, version), content: weakText });
-    listed['weak-labels.jsonl'] = entry(weakText);
+    listed['weak-labels.jsonl'] = fileEntry(weakText);
   }
   const manifest = buildArtifact('DatasetArtifact', {
     dataset: config.dataset,
@@ -80,8 +94,8 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
     source: input.source,
     parent: parent ? { dataset_version: parent.manifest.dataset_version, manifest: parent.manifestRef } : null,
     cursor: advanceCursor(parent?.manifest.cursor ?? null, input.items),
-    counts: countItems(items),
-    items_sha256: sha256Hex(itemsText),
+    counts: countEntries(ordered),
+    items_sha256: listed['items.jsonl']!.sha256,
     files: listed,
     created_at: input.now,
   });
@@ -104,18 +118,29 @@ export function isAfter(task: { updatedAt: string; taskId: number }, cursor: Dat
   return a > b || (a === b && task.taskId > cursor.task_id);
 }
 
-function countItems(items: DatasetItem[]): DatasetArtifact['counts'] {
+function entryOf(item: DatasetItem, text: string): Entry {
+  return {
+    taskId: item.annotation.task_id,
+    text,
+    split: item.split,
+    classes: item.classes,
+    regionLabels: item.regions.map((region) => region.label),
+    missingImage: item.image.sha256 === null,
+  };
+}
+
+function countEntries(entries: Entry[]): DatasetArtifact['counts'] {
   const classes: Record<string, number> = {};
   const regionClasses: Record<string, number> = {};
   const splits = { train: 0, val: 0, test: 0 };
   let missing = 0;
-  for (const item of items) {
-    splits[item.split]++;
-    if (item.image.sha256 === null) missing++;
-    for (const name of item.classes) classes[name] = (classes[name] ?? 0) + 1;
-    for (const region of item.regions) regionClasses[region.label] = (regionClasses[region.label] ?? 0) + 1;
+  for (const entry of entries) {
+    splits[entry.split]++;
+    if (entry.missingImage) missing++;
+    for (const name of entry.classes) classes[name] = (classes[name] ?? 0) + 1;
+    for (const label of entry.regionLabels) regionClasses[label] = (regionClasses[label] ?? 0) + 1;
   }
-  return { items: items.length, classes, region_classes: regionClasses, splits, missing_images: missing };
+  return { items: entries.length, classes, region_classes: regionClasses, splits, missing_images: missing };
 }
 
 function mergeWeakLabels(previous: WeakLabel[], incoming: WeakLabel[]): WeakLabel[] {
@@ -125,7 +150,7 @@ function mergeWeakLabels(previous: WeakLabel[], incoming: WeakLabel[]): WeakLabe
   return [...merged.values()].sort((a, b) => compare(a.item_id, b.item_id) || compare(a.observed_at, b.observed_at) || compare(a.source, b.source) || compare(a.label, b.label));
 }
 
-function entry(text: string): { sha256: string; bytes: number } {
+function fileEntry(text: string): { sha256: string; bytes: number } {
   return { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
 }
 

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../artifacts/canonical-json.js';
-import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
+import { decodeArtifact, decodeLines, forEachLine } from '../artifacts/codec.js';
 import { paths } from '../artifacts/layout.js';
 import type { DatasetArtifact, DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
 import { ChecksumError, NotFoundError } from '../errors.js';
@@ -15,36 +15,47 @@ export async function findLatestDatasetVersion(reader: RepoReader, ref: string, 
   return versions[0]?.toString() ?? null;
 }
 
-export interface LoadedDatasetVersion {
+export interface DatasetVersionReader {
   manifest: DatasetArtifact;
   manifestRef: { path: string; sha256: string };
-  items: DatasetItem[];
   weakLabels: WeakLabel[];
+  /**
+   * Parses and validates the items one at a time (a large version is never held as objects),
+   * handing each to `visit` with its line as committed. Returns the item count.
+   */
+  forEachItem(visit: (item: DatasetItem, text: string) => void): number;
 }
 
-/** A dataset version with its items and weak labels, each file checked against the manifest's checksum. */
-export async function loadDatasetVersion(reader: RepoReader, ref: string, dataset: string, version: string): Promise<LoadedDatasetVersion> {
+/** A dataset version, each file checked against the sha256 its manifest records. */
+export async function readDatasetVersion(reader: RepoReader, ref: string, dataset: string, version: string): Promise<DatasetVersionReader> {
   const manifestPath = paths.datasetManifest(dataset, version);
   const manifestBytes = await reader.readFile(ref, manifestPath);
   if (!manifestBytes) throw new NotFoundError(`dataset ${dataset} has no version ${version} at ${ref} (${manifestPath})`, { file: manifestPath, ref });
   const manifest = decodeArtifact('DatasetArtifact', manifestBytes, manifestPath);
-  const itemsBytes = await readListed(reader, ref, manifest, paths.datasetItems(dataset, version), 'items.jsonl');
+  const itemsPath = paths.datasetItems(dataset, version);
+  const itemsBytes = await readListed(reader, ref, manifest, itemsPath, 'items.jsonl');
   const weakPath = paths.weakLabels(dataset, version);
   const weakBytes = manifest.files['weak-labels.jsonl'] ? await readListed(reader, ref, manifest, weakPath, 'weak-labels.jsonl') : null;
   return {
     manifest,
     manifestRef: { path: manifestPath, sha256: sha256Hex(manifestBytes) },
-    items: decodeLines('DatasetItem', itemsBytes, paths.datasetItems(dataset, version)),
     weakLabels: weakBytes ? decodeLines('WeakLabel', weakBytes, weakPath) : [],
+    forEachItem: (visit) => forEachLine('DatasetItem', itemsBytes, itemsPath, (item, _line, text) => visit(item, text)),
   };
+}
+
+/** A dataset version with all its items in memory: for small versions and tests. */
+export async function loadDatasetVersion(reader: RepoReader, ref: string, dataset: string, version: string) {
+  const read = await readDatasetVersion(reader, ref, dataset, version);
+  const items: DatasetItem[] = [];
+  read.forEachItem((item) => items.push(item));
+  return { manifest: read.manifest, manifestRef: read.manifestRef, weakLabels: read.weakLabels, items };
 }
 
 async function readListed(reader: RepoReader, ref: string, manifest: DatasetArtifact, path: string, name: string): Promise<Uint8Array> {
   const bytes = await reader.readFile(ref, path);
   if (!bytes) throw new NotFoundError(`${path} is listed in the manifest but missing at ${ref}`, { file: path, ref });
   const expected = manifest.files[name]?.sha256;
-  if (expected && sha256Hex(bytes) !== expected) {
-    throw new ChecksumError(`${path}: bytes do not match the sha256 in its manifest`, { file: path, expected });
-  }
+  if (expected && sha256Hex(bytes) !== expected) throw new ChecksumError(`${path}: bytes do not match the sha256 in its manifest`, { file: path, expected });
   return bytes;
 }

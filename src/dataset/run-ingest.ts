@@ -12,7 +12,7 @@ import { commitStage, type CommitStageOptions } from '../store/stage-writer.js';
 import { assertLabelsInTaxonomy, assertOneTaxonomyVersion } from './assert-task-labels.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
 import { isAfter, planDatasetVersion, type IngestedItem } from './plan-dataset-version.js';
-import { findLatestDatasetVersion, loadDatasetVersion } from './read-dataset.js';
+import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
 export interface IngestOptions {
@@ -79,6 +79,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   assertLabelsInTaxonomy(fresh, taxonomy, source.name);
 
   const items = await withImages(fresh, config, options.fetchImage, options.concurrency ?? 8);
+  fresh.length = 0; // the items hold what is needed from here on
   const exportSha256 = await hashFile(source.path);
   let planned: ReturnType<typeof planDatasetVersion> = null;
   const result = await commitStage({
@@ -90,7 +91,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     push: options.push,
     plan: async ({ parent }) => {
       const parentVersion = parent ? await findLatestDatasetVersion(reader, parent, dataset) : null;
-      const loaded = parentVersion ? await loadDatasetVersion(reader, parent!, dataset, parentVersion) : null;
+      const loaded = parentVersion ? await readDatasetVersion(reader, parent!, dataset, parentVersion) : null;
       planned = planDatasetVersion({
         config,
         taxonomy: { version: config.taxonomy_version, path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },

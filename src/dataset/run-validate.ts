@@ -5,7 +5,7 @@ import type { ValidationReport } from '../artifacts/schemas/dataset.js';
 import { CairnError, NotFoundError, PolicyError } from '../errors.js';
 import { commitStage, type CommitStageResult } from '../store/stage-writer.js';
 import type { RepoReader } from '../store/repo-reader.js';
-import { findLatestDatasetVersion, loadDatasetVersion } from './read-dataset.js';
+import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { DATASET_CHECKS, type Check } from './validation-checks.js';
 
 export interface ValidateOptions {
@@ -60,11 +60,14 @@ async function buildReport(reader: RepoReader, ref: string, dataset: string, ver
   let checks: Check[];
   let manifestRef = { path: manifestPath, sha256: sha256Hex((await reader.readFile(ref, manifestPath)) ?? '') };
   try {
-    const loaded = await loadDatasetVersion(reader, ref, dataset, version);
-    manifestRef = loaded.manifestRef;
-    const taxonomy = await reader.loadArtifact('Taxonomy', ref, loaded.manifest.taxonomy.path);
-    const input = { items: loaded.items, weakLabels: loaded.weakLabels, taxonomy, thresholds, now };
-    checks = [{ name: 'schema', status: 'pass', message: `${loaded.items.length} items and ${loaded.weakLabels.length} weak labels match their schemas` }, ...DATASET_CHECKS.map((check) => check(input))];
+    const version_ = await readDatasetVersion(reader, ref, dataset, version);
+    manifestRef = version_.manifestRef;
+    const taxonomy = await reader.loadArtifact('Taxonomy', ref, version_.manifest.taxonomy.path);
+    const running = DATASET_CHECKS.map((create) => create({ weakLabels: version_.weakLabels, taxonomy, thresholds, now }));
+    const count = version_.forEachItem((item) => {
+      for (const check of running) check.add(item);
+    });
+    checks = [{ name: 'schema', status: 'pass', message: `${count} items and ${version_.weakLabels.length} weak labels match their schemas` }, ...running.map((check) => check.finish())];
   } catch (error) {
     if (!(error instanceof CairnError)) throw error;
     checks = [{ name: 'schema', status: 'fail', message: error.message, details: error.toJSON() }];

@@ -1,4 +1,4 @@
-import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
+import { decodeArtifact, forEachLine } from '../artifacts/codec.js';
 import { KINDS } from '../artifacts/kinds.js';
 import { classifyPath } from '../artifacts/layout.js';
 import { InputError, WriteOnceError } from '../errors.js';
@@ -23,7 +23,7 @@ export async function checkWrites(reader: RepoReader, parent: string | null, fil
     }
     if (info?.kind) {
       const kind = info.kind;
-      if (KINDS[kind].format === 'jsonl') decodeLines(kind, file.content, file.path);
+      if (KINDS[kind].format === 'jsonl') forEachLine(kind, file.content, file.path, () => {});
       else decodeArtifact(kind, file.content, file.path);
     }
     const existing = parent ? await reader.readFile(parent, file.path) : null;

@@ -1,3 +1,5 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GitError, PushConflictError } from '../errors.js';
 import { checkWrites } from './check-writes.js';
 import { createCommit, formatCommitMessage, type FileWrite } from './commit-files.js';
@@ -53,6 +55,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
   const branch = options.branch ?? (await currentBranch(cli));
   const identity = await commitIdentity(cli, options.author);
   const checkedOut = await checkedOutBranch(cli);
+  await finishInterruptedSync(cli);
   const remote = options.push?.remote ?? 'origin';
   const maxAttempts = options.push ? (options.push.maxAttempts ?? 30) : 1;
 
@@ -117,10 +120,35 @@ async function remoteParent(cli: GitCli, remote: string, branch: string, localTi
   return remoteTip;
 }
 
-/** Moves the branch (compare-and-swap) and, when it is checked out, brings index and work tree along. */
+/**
+ * Moves the branch (compare-and-swap) and, when it is checked out, brings index and work tree
+ * along. The two cannot change in one atomic step, so the move is journalled first: a process
+ * killed between them leaves `cairn-sync` behind, and the next stage finishes the job.
+ */
 async function moveBranch(cli: GitCli, branch: string, from: string | null, to: string, checkedOut: string | null): Promise<void> {
+  const journal = checkedOut === branch ? await syncJournal(cli) : null;
+  if (journal) await writeFile(journal, `${branch} ${from ?? '-'} ${to}\n`);
   await cli.run(['update-ref', `refs/heads/${branch}`, to, from ?? '0'.repeat(40)]);
-  if (checkedOut === branch) await cli.run(from ? ['read-tree', '-m', '-u', from, to] : ['read-tree', '-m', '-u', to]);
+  if (journal) {
+    await cli.run(from ? ['read-tree', '-m', '-u', from, to] : ['read-tree', '-m', '-u', to]);
+    await rm(journal, { force: true });
+  }
+}
+
+/** Completes a work-tree sync that a killed stage left half done (see moveBranch). */
+export async function finishInterruptedSync(cli: GitCli): Promise<void> {
+  const journal = await syncJournal(cli);
+  const entry = await readFile(journal, 'utf8').catch(() => null);
+  if (entry === null) return;
+  const [branch, from, to] = entry.trim().split(' ');
+  if ((await cli.revParse(`refs/heads/${branch}`)) === to && (await checkedOutBranch(cli)) === branch) {
+    await cli.run(from && from !== '-' ? ['read-tree', '-m', '-u', from, to!] : ['read-tree', '-m', '-u', to!]);
+  }
+  await rm(journal, { force: true });
+}
+
+async function syncJournal(cli: GitCli): Promise<string> {
+  return join((await cli.run(['rev-parse', '--absolute-git-dir'])).trim(), 'cairn-sync');
 }
 
 /** The branch checked out in a work tree, or null in a bare repository or on a detached HEAD. */

@@ -1,5 +1,5 @@
 import { formatJsonFile, sha256Hex } from '../artifacts/canonical-json.js';
-import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
+import { decodeArtifact, forEachLine } from '../artifacts/codec.js';
 import { KINDS, type KindName } from '../artifacts/kinds.js';
 import { CairnError, SchemaError } from '../errors.js';
 import type { Violation, ViolationRule } from './violation.js';
@@ -8,7 +8,7 @@ import type { Violation, ViolationRule } from './violation.js';
 export function checkArtifactBytes(kind: KindName, file: string, bytes: Uint8Array, out: Violation[]): unknown {
   try {
     if (KINDS[kind].format === 'jsonl') {
-      decodeLines(kind, bytes, file);
+      forEachLine(kind, bytes, file, () => {});
       return null;
     }
     const value = decodeArtifact(kind, bytes, file);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatJsonLine } from '../../src/artifacts/canonical-json.js';
 import { decodeArtifact, decodeLines } from '../../src/artifacts/codec.js';
+import type { DatasetItem } from '../../src/artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../../src/artifacts/schemas/model-config.js';
 import { planDatasetVersion, type IngestedItem } from '../../src/dataset/plan-dataset-version.js';
 import { assignSplit } from '../../src/dataset/split.js';
@@ -28,6 +30,14 @@ function task(taskId: number, label: string, updatedAt: string): IngestedItem {
       annotation: { task_id: taskId, annotation_id: taskId * 10, completed_by: 1, ground_truth: false, updated_at: updatedAt },
       meta: {},
     },
+  };
+}
+
+/** A parent version's item reader over items in memory. */
+function visit(items: DatasetItem[]) {
+  return (fn: (item: DatasetItem, text: string) => void) => {
+    for (const item of items) fn(item, formatJsonLine(item));
+    return items.length;
   };
 }
 
@@ -64,7 +74,7 @@ describe('planDatasetVersion', () => {
 
   it('lays corrections over the parent, keeps every other item, and links the parent by checksum', () => {
     const parentItems = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
-    const parent = { manifest: first.manifest, manifestRef: { path: first.files[0]!.path, sha256: sha(first.files[0]!.content) }, items: parentItems, weakLabels: [] };
+    const parent = { manifest: first.manifest, manifestRef: { path: first.files[0]!.path, sha256: sha(first.files[0]!.content) }, weakLabels: [], forEachItem: visit(parentItems) };
     const next = planDatasetVersion({
       config,
       taxonomy,
@@ -82,7 +92,7 @@ describe('planDatasetVersion', () => {
 
   it('returns null when nothing is new, so the stage writes nothing', () => {
     const parentItems = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
-    const parent = { manifest: first.manifest, manifestRef: { path: 'x', sha256: sha('x') }, items: parentItems, weakLabels: [] };
+    const parent = { manifest: first.manifest, manifestRef: { path: 'x', sha256: sha('x') }, weakLabels: [], forEachItem: visit(parentItems) };
     expect(planDatasetVersion({ config, taxonomy, parent, items: [task(1, 'circle', '2026-11-01T00:00:00.000Z')], weakLabels: [], source, now: 'x' })).toBeNull();
   });
 });

@@ -10,7 +10,8 @@ import {
   checkLeakage,
   checkRegionBoxes,
   checkTaxonomy,
-  type CheckInput,
+  type CheckContext,
+  type DatasetCheck,
 } from '../../src/dataset/validation-checks.js';
 
 const taxonomy: Taxonomy = {
@@ -44,38 +45,41 @@ function item(id: string, label: string, extra: Partial<DatasetItem> = {}): Data
 }
 
 const balanced = [item('a1', 'circle'), item('a2', 'circle'), item('b1', 'square'), item('b2', 'square')];
-const input = (items: DatasetItem[], overrides: Partial<CheckInput> = {}): CheckInput => ({
+const input = (items: DatasetItem[], overrides: Partial<CheckContext> = {}) => ({
   items,
-  weakLabels: [],
-  taxonomy,
-  thresholds,
-  now: new Date('2026-11-22T00:00:00.000Z'),
-  ...overrides,
+  context: { weakLabels: [], taxonomy, thresholds, now: new Date('2026-11-22T00:00:00.000Z'), ...overrides },
 });
+
+/** Feeds the items through a check, as validation does while they stream past. */
+function run(create: (context: CheckContext) => DatasetCheck, { items, context }: ReturnType<typeof input>) {
+  const check = create(context);
+  for (const item of items) check.add(item);
+  return check.finish();
+}
 
 describe('dataset validation checks', () => {
   it('pass a balanced, fresh, consistent dataset', () => {
     for (const check of [checkTaxonomy, checkClassDistribution, checkRegionBoxes, checkConflictingLabels, checkFreshness, checkLeakage, checkImages]) {
-      expect(check(input(balanced)).status, check.name).toBe('pass');
+      expect(run(check, input(balanced)).status, check.name).toBe('pass');
     }
   });
 
   it('fail a label outside the taxonomy, naming the item and label', () => {
-    expect(checkTaxonomy(input([item('x', 'hexagon')]))).toMatchObject({ status: 'fail', details: ['x: class "hexagon"', 'x: region class "hexagon"'] });
+    expect(run(checkTaxonomy, input([item('x', 'hexagon')]))).toMatchObject({ status: 'fail', details: ['x: class "hexagon"', 'x: region class "hexagon"'] });
   });
 
   it('fail too few samples and too much imbalance', () => {
-    const few = checkClassDistribution(input([item('a1', 'circle'), ...balanced.slice(2)]));
+    const few = run(checkClassDistribution, input([item('a1', 'circle'), ...balanced.slice(2)]));
     expect(few.status).toBe('fail');
     expect(few.message).toContain('class "circle" has 1 samples, fewer than 2');
     const skewed = [...Array.from({ length: 7 }, (_, i) => item(`c${i}`, 'circle')), ...balanced.slice(2)];
-    expect(checkClassDistribution(input(skewed)).message).toContain('class imbalance 3.50 exceeds 3');
+    expect(run(checkClassDistribution, input(skewed)).message).toContain('class imbalance 3.50 exceeds 3');
   });
 
   it('fail boxes that leave the image or have no area', () => {
     const outside = item('o', 'circle', { regions: [{ label: 'circle', x: 0.9, y: 0.1, width: 0.2, height: 0.2, rotation: 0 }] });
     const flat = item('f', 'circle', { regions: [{ label: 'circle', x: 0.1, y: 0.1, width: 0.2, height: 0.001, rotation: 0 }] });
-    expect(checkRegionBoxes(input([outside, flat])).details).toEqual([
+    expect(run(checkRegionBoxes, input([outside, flat])).details).toEqual([
       'o region 0 (circle): x + width = 1.100000 > 1',
       'f region 0 (circle): degenerate, 0.2000 × 0.0010 is below 0.01',
     ]);
@@ -83,22 +87,22 @@ describe('dataset validation checks', () => {
 
   it('fail one image under two different labels', () => {
     const same = { url: 'same.png', sha256: 'f'.repeat(64), width: 10, height: 10 };
-    const result = checkConflictingLabels(input([item('p', 'circle', { image: same }), item('q', 'square', { image: same })]));
+    const result = run(checkConflictingLabels, input([item('p', 'circle', { image: same }), item('q', 'square', { image: same })]));
     expect(result).toMatchObject({ status: 'fail', details: [`image ffffffffffff: p says circle, q says square`] });
   });
 
   it('warn, then fail, as labels grow stale', () => {
-    expect(checkFreshness(input(balanced, { now: new Date('2026-12-01T00:00:00.000Z') })).status).toBe('warn');
-    expect(checkFreshness(input(balanced, { now: new Date('2027-01-01T00:00:00.000Z') })).status).toBe('fail');
+    expect(run(checkFreshness, input(balanced, { now: new Date('2026-12-01T00:00:00.000Z') })).status).toBe('warn');
+    expect(run(checkFreshness, input(balanced, { now: new Date('2027-01-01T00:00:00.000Z') })).status).toBe('fail');
   });
 
   it('fail labels observed after the leakage cutoff', () => {
     const cutoff = { ...thresholds, leakage_cutoff: '2026-11-10T00:00:00.000Z' };
-    expect(checkLeakage(input(balanced, { thresholds: cutoff }))).toMatchObject({ status: 'fail', message: '4 label(s) observed after the cutoff 2026-11-10T00:00:00.000Z' });
+    expect(run(checkLeakage, input(balanced, { thresholds: cutoff }))).toMatchObject({ status: 'fail', message: '4 label(s) observed after the cutoff 2026-11-10T00:00:00.000Z' });
   });
 
   it('warn about images that could not be fetched, never dropping them', () => {
     const missing = item('m', 'circle', { image: { url: 's3://bucket/m.png', sha256: null, width: null, height: null } });
-    expect(checkImages(input([missing]))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
+    expect(run(checkImages, input([missing]))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
   });
 });
