@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GitError, PushConflictError } from '../errors.js';
 import { checkWrites } from './check-writes.js';
 import { createCommit, formatCommitMessage, type FileWrite } from './commit-files.js';
@@ -141,10 +141,26 @@ export async function finishInterruptedSync(cli: GitCli): Promise<void> {
   const entry = await readFile(journal, 'utf8').catch(() => null);
   if (entry === null) return;
   const [branch, from, to] = entry.trim().split(' ');
+  // The journal says a cairn stage died while git held the index: the lock is that git's.
+  await rm(join(dirname(journal), 'index.lock'), { force: true });
   if ((await cli.revParse(`refs/heads/${branch}`)) === to && (await checkedOutBranch(cli)) === branch) {
+    await removeHalfCheckedOutFiles(cli, from && from !== '-' ? from : null, to!);
     await cli.run(from && from !== '-' ? ['read-tree', '-m', '-u', from, to!] : ['read-tree', '-m', '-u', to!]);
   }
   await rm(journal, { force: true });
+}
+
+/**
+ * A sync killed mid-way may have written some of the commit's files (possibly half of one)
+ * without indexing them. The stage checked before writing that none of its paths held local
+ * files, so untracked files at those paths are the sync's own leftovers: they are removed and the
+ * sync redone.
+ */
+async function removeHalfCheckedOutFiles(cli: GitCli, from: string | null, to: string): Promise<void> {
+  const changed = (await cli.run(from ? ['diff', '--name-only', '-z', from, to] : ['ls-tree', '-r', '--name-only', '-z', to])).split('\0').filter(Boolean);
+  if (changed.length === 0) return;
+  const untracked = (await cli.run(['ls-files', '--others', '-z', '--', ...changed])).split('\0').filter(Boolean);
+  for (const path of untracked) await rm(join(cli.dir, path), { force: true });
 }
 
 async function syncJournal(cli: GitCli): Promise<string> {
