@@ -4,15 +4,17 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHistory } from './commands/history.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerPr } from './commands/pr.js';
+import { registerTaxonomy } from './commands/taxonomy.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { describeError, processOutput, type Output } from './output.js';
 
-const COMMANDS = [registerInit, registerValidate, registerVerify, registerHistory, registerPr, registerDemo];
+const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerVerify, registerHistory, registerPr, registerDemo];
 
 /** Runs `cairn <argv>` and returns its exit code; never throws. The only place exit codes are decided. */
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {

@@ -1,5 +1,6 @@
 import { formatJsonLine, sha256Hex } from '../artifacts/canonical-json.js';
 import { buildArtifact, encodeArtifact } from '../artifacts/codec.js';
+import { validateArtifact } from '../artifacts/validate.js';
 import { paths } from '../artifacts/layout.js';
 import type { DatasetArtifact, DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
@@ -31,19 +32,27 @@ export interface DatasetVersionPlan {
   updated: number;
 }
 
+/** An ingested item already in its committed form: its line and what the counts need. */
+export interface PreparedItem {
+  id: string;
+  taskId: number;
+  updatedAt: string;
+  entry: Entry;
+}
+
 export interface PlanDatasetVersionInput {
   config: DatasetConfig;
   taxonomy: { version: string; path: string; sha256: string };
   parent: ParentVersion | null;
-  /** Tasks updated after the parent's cursor, normalised. */
-  items: IngestedItem[];
+  /** Tasks updated after the parent's cursor, prepared with `prepareItem`. */
+  items: PreparedItem[];
   weakLabels: WeakLabel[];
   source: DatasetArtifact['source'];
   now: string;
 }
 
 /** An item as the planner keeps it: its committed line and what the counts need, not the object. */
-interface Entry {
+export interface Entry {
   taskId: number;
   text: string;
   split: DatasetItem['split'];
@@ -65,13 +74,11 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
   let added = 0;
   let updated = 0;
   for (const next of input.items) {
-    const item: DatasetItem = { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item };
-    const text = formatJsonLine(item);
     const previous = entries.get(next.id);
-    if (previous?.text === text) continue;
+    if (previous?.text === next.entry.text) continue;
     if (previous) updated++;
     else added++;
-    entries.set(next.id, entryOf(item, text));
+    entries.set(next.id, next.entry);
   }
   const weak = mergeWeakLabels(parent?.weakLabels ?? [], input.weakLabels);
   const weakChanged = weak.length !== (parent?.weakLabels.length ?? 0);
@@ -80,7 +87,7 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
   const ordered = [...entries.entries()].sort(([aId, a], [bId, b]) => a.taskId - b.taskId || compare(aId, bId)).map(([, entry]) => entry);
   const version = parent ? DatasetVersion.parse(parent.manifest.dataset_version).next().toString() : DatasetVersion.first().toString();
   const itemsText = ordered.map((entry) => `${entry.text}\n`).join('');
-  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemsText }];
+  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemsText, linesValidated: true }];
   const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemsText) };
   if (weak.length > 0) {
     const weakText = weak.map((label) => `${formatJsonLine(label)}\n`).join('');
@@ -104,8 +111,17 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
   return { version, manifest, files, added, updated };
 }
 
+/**
+ * The item an ingested task becomes, in its hash-assigned split, reduced to its canonical line:
+ * ingestion prepares each task as it streams past and keeps no objects.
+ */
+export function prepareItem(next: IngestedItem, config: DatasetConfig): PreparedItem {
+  const item = validateArtifact('DatasetItem', { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item }, `item ${next.id}`);
+  return { id: next.id, taskId: next.taskId, updatedAt: next.updatedAt, entry: entryOf(item, formatJsonLine(item)) };
+}
+
 /** Newest (updated_at, task_id) seen so far: the next run ingests only tasks after it. */
-export function advanceCursor(cursor: DatasetArtifact['cursor'] | null, items: IngestedItem[]): DatasetArtifact['cursor'] {
+export function advanceCursor(cursor: DatasetArtifact['cursor'] | null, items: ReadonlyArray<{ updatedAt: string; taskId: number }>): DatasetArtifact['cursor'] {
   let best = cursor ?? { updated_at: '1970-01-01T00:00:00.000Z', task_id: 0 };
   for (const item of items) if (isAfter(item, best)) best = { updated_at: item.updatedAt, task_id: item.taskId };
   return best;

@@ -1,17 +1,17 @@
-import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { sha256Hex } from '../artifacts/canonical-json.js';
 import { decodeArtifact } from '../artifacts/codec.js';
 import { paths } from '../artifacts/layout.js';
-import type { DatasetArtifact, WeakLabel } from '../artifacts/schemas/dataset.js';
+import type { DatasetArtifact } from '../artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
-import { sha256Hex } from '../artifacts/canonical-json.js';
 import { NotFoundError } from '../errors.js';
 import { describeImage } from '../images/describe-image.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { commitStage, type CommitStageOptions } from '../store/stage-writer.js';
-import { assertLabelsInTaxonomy, assertOneTaxonomyVersion } from './assert-task-labels.js';
+import { TaskLabelChecks } from './assert-task-labels.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
-import { isAfter, planDatasetVersion, type IngestedItem } from './plan-dataset-version.js';
+import { isAfter, planDatasetVersion, prepareItem, type PreparedItem } from './plan-dataset-version.js';
 import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
@@ -44,10 +44,11 @@ export interface IngestResult {
 }
 
 /**
- * `cairn ingest`: a Label Studio export becomes the next dataset version. Only tasks updated after
- * the previous version's cursor are read into memory; an export with nothing new writes nothing.
- * Every refusal (mixed or unknown taxonomy versions, labels outside the taxonomy, bad tasks)
- * happens before anything is written.
+ * `cairn ingest`: a Label Studio export becomes the next dataset version. Tasks stream past one at
+ * a time: those updated after the previous version's cursor are checked, their images fetched
+ * (a few at once) and each is kept only as its committed line. Every refusal (mixed or unknown
+ * taxonomy versions, labels outside the taxonomy, bad tasks) happens before anything is written;
+ * an export with nothing new writes nothing.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const { reader, dataset, source } = options;
@@ -55,31 +56,45 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const config = await loadConfig(reader, base, dataset);
   const latest = await findLatestDatasetVersion(reader, base, dataset);
   const cursor = latest ? (await reader.loadArtifact('DatasetArtifact', base, paths.datasetManifest(dataset, latest))).cursor : null;
+  const taxonomyPath = paths.taxonomy(config.taxonomy_version);
+  const taxonomyBytes = await reader.readFile(base, taxonomyPath);
+  if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath} is missing; dataset ${dataset} is bound to it`, { file: taxonomyPath });
+  const taxonomy = decodeArtifact('Taxonomy', taxonomyBytes, taxonomyPath);
+  const knownTaxonomies = new Set((await reader.listDir(base, 'datasets/taxonomies')).map((entry) => entry.name.replace(/\.json$/, '')));
+  const labels = new TaskLabelChecks(taxonomy, config.taxonomy_version, source.name, (version) => knownTaxonomies.has(version));
 
-  const fresh: LabelledTask[] = [];
+  const prepared: PreparedItem[] = [];
   const skipped: IngestResult['skipped'] = [];
   let total = 0;
+  let missingImages = 0;
+  const window = new Set<Promise<void>>();
+  const limit = options.fetchImage ? (options.concurrency ?? 8) : 1;
   for await (const task of source.tasks()) {
     total++;
-    if ('skipped' in task) skipped.push({ taskId: task.taskId, reason: task.skipped });
-    else if (!cursor || isAfter(task, cursor)) fresh.push(task);
+    if ('skipped' in task) {
+      skipped.push({ taskId: task.taskId, reason: task.skipped });
+      continue;
+    }
+    if (cursor && !isAfter(task, cursor)) continue;
+    labels.add(task);
+    const work = prepare(task, config, options.fetchImage).then((item) => {
+      if (item.entry.missingImage) missingImages++;
+      prepared.push(item);
+    });
+    window.add(work);
+    void work.finally(() => window.delete(work));
+    if (window.size >= limit) await Promise.race(window);
   }
+  await Promise.all(window);
+  labels.assertClean();
+
   const weak = options.weakLabels
     ? parseWeakLabels(options.weakLabels.text, options.weakLabels.file, config.weak_label_weights, (taskId) => `${config.label_studio.project}-${taskId}`)
     : [];
-  const empty = { version: null, commit: null, branch: options.branch ?? '', tasks: total, added: 0, updated: 0, skipped, missingImages: 0 };
-  if (fresh.length === 0 && weak.length === 0) return empty;
+  if (prepared.length === 0 && weak.length === 0) {
+    return { version: null, commit: null, branch: options.branch ?? '', tasks: total, added: 0, updated: 0, skipped, missingImages: 0 };
+  }
 
-  const taxonomyPath = paths.taxonomy(config.taxonomy_version);
-  const taxonomyBytes = await reader.readFile(base, taxonomyPath);
-  const knownTaxonomies = new Set((await reader.listDir(base, 'datasets/taxonomies')).map((entry) => entry.name.replace(/\.json$/, '')));
-  assertOneTaxonomyVersion(fresh, config.taxonomy_version, source.name, (version) => knownTaxonomies.has(version));
-  if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath} is missing`, { file: taxonomyPath });
-  const taxonomy = decodeArtifact('Taxonomy', taxonomyBytes, taxonomyPath);
-  assertLabelsInTaxonomy(fresh, taxonomy, source.name);
-
-  const items = await withImages(fresh, config, options.fetchImage, options.concurrency ?? 8);
-  fresh.length = 0; // the items hold what is needed from here on
   const exportSha256 = await hashFile(source.path);
   let planned: ReturnType<typeof planDatasetVersion> = null;
   const result = await commitStage({
@@ -91,13 +106,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     push: options.push,
     plan: async ({ parent }) => {
       const parentVersion = parent ? await findLatestDatasetVersion(reader, parent, dataset) : null;
-      const loaded = parentVersion ? await readDatasetVersion(reader, parent!, dataset, parentVersion) : null;
+      const previous = parentVersion ? await readDatasetVersion(reader, parent!, dataset, parentVersion) : null;
       planned = planDatasetVersion({
         config,
         taxonomy: { version: config.taxonomy_version, path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },
-        parent: loaded,
-        items: loaded ? items.filter((item) => isAfter(item, loaded.manifest.cursor)) : items,
-        weakLabels: weak as WeakLabel[],
+        parent: previous,
+        items: previous ? prepared.filter((item) => isAfter(item, previous.manifest.cursor)) : prepared,
+        weakLabels: weak,
         source: sourceOf(source, config, exportSha256, total),
         now: options.now().toISOString(),
       });
@@ -116,7 +131,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     added: plan?.added ?? 0,
     updated: plan?.updated ?? 0,
     skipped,
-    missingImages: items.filter((item) => item.item.image.sha256 === null).length,
+    missingImages,
   };
 }
 
@@ -127,31 +142,25 @@ async function loadConfig(reader: RepoReader, ref: string, dataset: string): Pro
   return config;
 }
 
-async function withImages(tasks: LabelledTask[], config: DatasetConfig, fetchImage: ImageFetcher | null, concurrency: number): Promise<IngestedItem[]> {
-  const items: IngestedItem[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      const task = tasks[index]!;
-      const bytes = fetchImage ? await fetchImage(task.image.url, task.taskId) : null;
-      const facts = bytes ? await describeImage(bytes) : null;
-      items[index] = {
-        id: `${config.label_studio.project}-${task.taskId}`,
-        taskId: task.taskId,
-        updatedAt: task.updatedAt,
-        item: {
-          image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
-          classes: task.classes,
-          regions: task.regions,
-          annotation: task.annotation,
-          meta: task.meta,
-        },
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  return items;
+async function prepare(task: LabelledTask, config: DatasetConfig, fetchImage: ImageFetcher | null): Promise<PreparedItem> {
+  const bytes = fetchImage ? await fetchImage(task.image.url, task.taskId) : null;
+  const facts = bytes ? await describeImage(bytes) : null;
+  const id = `${config.label_studio.project}-${task.taskId}`;
+  return prepareItem(
+    {
+      id,
+      taskId: task.taskId,
+      updatedAt: task.updatedAt,
+      item: {
+        image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
+        classes: task.classes,
+        regions: task.regions,
+        annotation: task.annotation,
+        meta: task.meta,
+      },
+    },
+    config,
+  );
 }
 
 function sourceOf(source: TaskSource, config: DatasetConfig, exportSha256: string, tasks: number): DatasetArtifact['source'] {

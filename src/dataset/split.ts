@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type Split = 'train' | 'val' | 'test';
 export interface SplitShares {
@@ -13,7 +13,7 @@ export interface SplitShares {
  * The first 32 bits of sha256("cairn-split:" + id) pick a point in [0, 1).
  */
 export function assignSplit(itemId: string, shares: SplitShares): Split {
-  const point = createHash('sha256').update(`cairn-split:${itemId}`).digest().readUInt32BE(0) / 2 ** 32;
+  const point = hash('sha256', `cairn-split:${itemId}`, 'buffer').readUInt32BE(0) / 2 ** 32;
   if (point < shares.train) return 'train';
   if (point < shares.train + shares.val) return 'val';
   return 'test';

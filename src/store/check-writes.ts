@@ -23,8 +23,8 @@ export async function checkWrites(reader: RepoReader, parent: string | null, fil
     }
     if (info?.kind) {
       const kind = info.kind;
-      if (KINDS[kind].format === 'jsonl') forEachLine(kind, file.content, file.path, () => {});
-      else decodeArtifact(kind, file.content, file.path);
+      if (KINDS[kind].format !== 'jsonl') decodeArtifact(kind, file.content, file.path);
+      else if (!file.linesValidated) forEachLine(kind, file.content, file.path, () => {});
     }
     const existing = parent ? await reader.readFile(parent, file.path) : null;
     if (existing && Buffer.from(existing).equals(asBuffer(file.content))) continue;

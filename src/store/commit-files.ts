@@ -6,6 +6,11 @@ import type { GitCli, GitEnv } from './git-cli.js';
 export interface FileWrite {
   path: string;
   content: string | Uint8Array;
+  /**
+   * Set by a planner that validated every JSONL record against its kind's schema as it wrote the
+   * line, so the store need not parse a large file back to check it again.
+   */
+  linesValidated?: boolean;
 }
 
 const BATCH = 400;
@@ -36,7 +41,8 @@ export async function createCommit(
     );
     const oids: string[] = [];
     for (let i = 0; i < sources.length; i += BATCH) {
-      const out = await cli.run(['hash-object', '-w', '--no-filters', '--', ...sources.slice(i, i + BATCH)]);
+      // Fast zlib for loose objects: a stage may write tens of megabytes, and gc repacks them anyway.
+      const out = await cli.run(['-c', 'core.looseCompression=1', 'hash-object', '-w', '--no-filters', '--', ...sources.slice(i, i + BATCH)]);
       oids.push(...out.trim().split('\n'));
     }
     for (let i = 0; i < files.length; i += BATCH) {

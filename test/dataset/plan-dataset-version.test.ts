@@ -3,7 +3,7 @@ import { formatJsonLine } from '../../src/artifacts/canonical-json.js';
 import { decodeArtifact, decodeLines } from '../../src/artifacts/codec.js';
 import type { DatasetItem } from '../../src/artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../../src/artifacts/schemas/model-config.js';
-import { planDatasetVersion, type IngestedItem } from '../../src/dataset/plan-dataset-version.js';
+import { planDatasetVersion, prepareItem, type IngestedItem } from '../../src/dataset/plan-dataset-version.js';
 import { assignSplit } from '../../src/dataset/split.js';
 import { sha } from '../helpers/builders.js';
 
@@ -46,7 +46,7 @@ describe('planDatasetVersion', () => {
     config,
     taxonomy,
     parent: null,
-    items: [task(2, 'square', '2026-11-02T00:00:00.000Z'), task(1, 'circle', '2026-11-01T00:00:00.000Z')],
+    items: [task(2, 'square', '2026-11-02T00:00:00.000Z'), task(1, 'circle', '2026-11-01T00:00:00.000Z')].map((t) => prepareItem(t, config)),
     weakLabels: [],
     source,
     now: '2026-11-03T00:00:00.000Z',
@@ -79,7 +79,7 @@ describe('planDatasetVersion', () => {
       config,
       taxonomy,
       parent,
-      items: [task(1, 'triangle', '2026-11-05T00:00:00.000Z'), task(3, 'circle', '2026-11-04T00:00:00.000Z')],
+      items: [task(1, 'triangle', '2026-11-05T00:00:00.000Z'), task(3, 'circle', '2026-11-04T00:00:00.000Z')].map((t) => prepareItem(t, config)),
       weakLabels: [],
       source,
       now: '2026-11-06T00:00:00.000Z',
@@ -93,7 +93,7 @@ describe('planDatasetVersion', () => {
   it('returns null when nothing is new, so the stage writes nothing', () => {
     const parentItems = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
     const parent = { manifest: first.manifest, manifestRef: { path: 'x', sha256: sha('x') }, weakLabels: [], forEachItem: visit(parentItems) };
-    expect(planDatasetVersion({ config, taxonomy, parent, items: [task(1, 'circle', '2026-11-01T00:00:00.000Z')], weakLabels: [], source, now: 'x' })).toBeNull();
+    expect(planDatasetVersion({ config, taxonomy, parent, items: [prepareItem(task(1, 'circle', '2026-11-01T00:00:00.000Z'), config)], weakLabels: [], source, now: 'x' })).toBeNull();
   });
 });
 
