@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github';
-import { requireEnv } from '../actions/env.js';
 import { ForgeError, NotFoundError, UsageError } from '../errors.js';
+import { DEFAULT_GITHUB_API_URL, gitHubOptionsFromEnv, type GitHubForgeOptions } from './github/github-env.js';
 import { toCairnError, validationErrors, type GitHubCall } from './github/github-errors.js';
 import { labelNames, latestStatuses, toComment, toPullRequest, toReview } from './github/github-records.js';
 import type {
@@ -15,19 +15,7 @@ import type {
   ReviewState,
 } from './port.js';
 
-export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
-
-export interface GitHubForgeOptions {
-  /** `GITHUB_TOKEN`, a personal access token or a GitHub App installation token. */
-  token: string;
-  owner: string;
-  repo: string;
-  /** REST root; defaults to https://api.github.com (GitHub Enterprise Server: `https://<host>/api/v3`). */
-  baseUrl?: string;
-  userAgent?: string;
-  /** Replaces the HTTP transport (by default @actions/github's proxy-aware fetch); tests pin requests to 127.0.0.1. */
-  fetch?: typeof globalThis.fetch;
-}
+export { DEFAULT_GITHUB_API_URL, gitHubOptionsFromEnv, type GitHubForgeOptions };
 
 const REVIEW_EVENTS = { APPROVED: 'APPROVE', CHANGES_REQUESTED: 'REQUEST_CHANGES', COMMENTED: 'COMMENT' } as const;
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -159,11 +147,9 @@ export class GitHubForge implements Forge {
     const text = body.includes(marker) ? body : `${marker}\n${body}`;
     const existing = (await this.listComments(number)).find((comment) => comment.body.includes(marker));
     const call = this.pullCall(number, `comment on #${number}`, 'pull-requests: write');
-    const { data } = await this.call(call, () =>
-      existing
-        ? this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: existing.id, body: text })
-        : this.octokit.rest.issues.createComment({ ...this.repository, issue_number: number, body: text }),
-    );
+    const { data } = existing
+      ? await this.call(call, () => this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: existing.id, body: text }))
+      : await this.call(call, () => this.octokit.rest.issues.createComment({ ...this.repository, issue_number: number, body: text }));
     return toComment(data);
   }
 
@@ -243,25 +229,6 @@ export class GitHubForge implements Forge {
       throw toCairnError(error, call);
     }
   }
-}
-
-/**
- * The adapter's options inside GitHub Actions. `CAIRN_GITHUB_TOKEN` wins over `GITHUB_TOKEN`:
- * pull requests opened with the workflow's own `GITHUB_TOKEN` trigger no workflows, so a team
- * that needs checks on them configures a GitHub App token or a PAT. Neither variable is set by
- * Actions itself: the workflow passes it through `env:`.
- */
-export function gitHubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GitHubForgeOptions {
-  const token = env.CAIRN_GITHUB_TOKEN || env.GITHUB_TOKEN;
-  if (!token) {
-    throw new UsageError('environment variable GITHUB_TOKEN (or CAIRN_GITHUB_TOKEN) is required to reach GitHub', { variable: 'GITHUB_TOKEN' });
-  }
-  const repository = requireEnv('GITHUB_REPOSITORY', env);
-  const [owner, repo, ...rest] = repository.split('/');
-  if (!owner || !repo || rest.length > 0) {
-    throw new UsageError(`GITHUB_REPOSITORY must read "owner/repo", not "${repository}"`, { variable: 'GITHUB_REPOSITORY', value: repository });
-  }
-  return { token, owner, repo, baseUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL };
 }
 
 /** The GitHub forge of the repository a workflow runs in; see `gitHubOptionsFromEnv`. */
