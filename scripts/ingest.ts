@@ -13,6 +13,12 @@ import { requireEnv } from '../src/actions/env.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 
+/** The remote branches are pushed to: `origin`, or none when PUSH_REMOTE is set empty. */
+function pushRemote(): string | undefined {
+  const remote = process.env.PUSH_REMOTE ?? 'origin';
+  return remote === '' ? undefined : remote;
+}
+
 try {
   const dir = process.cwd();
   const dataset = requireEnv('DATASET');
@@ -23,7 +29,7 @@ try {
   const missing: string[] = [];
   const fetchImage = labelStudioImageFetcher({ client, projectId: config.label_studio.project, onMissing: (url, task) => missing.push(`task ${task}: ${url}`) });
   const { result, pullRequest } = await runIngestStage(
-    { dir, reader, forge: await forgeFromEnv(dir), remote: 'origin' },
+    { dir, reader, forge: await forgeFromEnv(dir), remote: pushRemote() },
     { dataset, source, fetchImage, runId: runIdFromEnv(), now: () => new Date(), base },
   );
   const summary = result.version

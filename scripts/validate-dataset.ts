@@ -10,11 +10,17 @@ import { requireEnv } from '../src/actions/env.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 
+/** The remote branches are pushed to: `origin`, or none when PUSH_REMOTE is set empty. */
+function pushRemote(): string | undefined {
+  const remote = process.env.PUSH_REMOTE ?? 'origin';
+  return remote === '' ? undefined : remote;
+}
+
 try {
   const dir = process.cwd();
   const pullRequest = Number(requireEnv('PR_NUMBER'));
   const { report } = await runValidationCheck(
-    { dir, reader: new RepoReader(dir), forge: await forgeFromEnv(dir), remote: 'origin' },
+    { dir, reader: new RepoReader(dir), forge: await forgeFromEnv(dir), remote: pushRemote() },
     { pullRequest, runId: runIdFromEnv(), now: () => new Date() },
   );
   await core.summary.addRaw(buildValidationComment(report)).write();
