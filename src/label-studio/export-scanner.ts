@@ -10,6 +10,13 @@ const CLOSE_BRACKET = 0x5d;
 
 type Mode = 'start' | 'array' | 'object' | 'done';
 
+/** How many backslashes come right before `end`, looking no further back than `floor`. */
+function trailingBackslashes(chunk: Buffer, end: number, floor: number): number {
+  let count = 0;
+  while (end - count - 1 >= floor && chunk[end - count - 1] === BACKSLASH) count++;
+  return count;
+}
+
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
@@ -50,9 +57,8 @@ export class ExportScanner {
       if (this.mode === 'done') {
         if (!isWhitespace(byte)) this.fail('json-syntax', this.offset + i, 'data after the end of the export');
       } else if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
+        i = this.skipString(chunk, i);
+        continue;
       } else if (byte === QUOTE) {
         this.beginElement(i);
         this.inString = true;
@@ -73,6 +79,33 @@ export class ExportScanner {
     if (this.elementStart >= 0) this.parts.push(this.elementStart >= this.offset ? chunk.subarray(this.elementStart - this.offset) : chunk);
     this.offset += length;
     return done;
+  }
+
+  /**
+   * Jumps to the end of the string being scanned with the native `indexOf` (most of an export's
+   * bytes are inside strings; a JavaScript loop over each is the reader's main cost). A quote ends
+   * the string when an even number of backslashes precede it, counting those carried over from
+   * the previous chunk. Returns the index after the closing quote, or the chunk's length.
+   */
+  private skipString(chunk: Buffer, from: number): number {
+    let i = from;
+    if (this.escaped) {
+      // The previous chunk ended on an odd run of backslashes: this byte is escaped.
+      this.escaped = false;
+      i++;
+    }
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, i);
+      if (quote < 0) {
+        this.escaped = trailingBackslashes(chunk, chunk.length, i) % 2 === 1;
+        return chunk.length;
+      }
+      if (trailingBackslashes(chunk, quote, i) % 2 === 0) {
+        this.inString = false;
+        return quote + 1;
+      }
+      i = quote + 1;
+    }
   }
 
   /** Ends the input: refuses empty, truncated or unfinished exports. */
