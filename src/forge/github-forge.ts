@@ -111,7 +111,8 @@ export class GitHubForge implements Forge {
   }
 
   async mergePullRequest(number: number, options: { method?: MergeMethod; commitTitle?: string } = {}): Promise<PullRequest> {
-    const { data } = await this.call(this.pullCall(number, `merge pull request #${number}`, 'contents: write and pull-requests: write'), () =>
+    const call = this.pullCall(number, `merge pull request #${number}`, 'contents: write and pull-requests: write');
+    const { data } = await this.call(call, () =>
       this.octokit.rest.pulls.merge({
         ...this.repository,
         pull_number: number,
@@ -130,7 +131,8 @@ export class GitHubForge implements Forge {
 
   /** Throws NotFoundError when the label is not on the pull request (GitHub answers 404). */
   async removeLabel(number: number, label: string): Promise<void> {
-    const call = { ...this.pullCall(number, `remove label "${label}" from #${number}`, 'pull-requests: write'), notFound: `#${number} has no label "${label}"` };
+    const action = `remove label "${label}" from #${number}`;
+    const call = { action, permissions: 'pull-requests: write', notFound: `#${number} has no label "${label}"` };
     await this.call(call, () => this.octokit.rest.issues.removeLabel({ ...this.repository, issue_number: number, name: label }));
   }
 

@@ -1,6 +1,7 @@
 import { requireEnv } from '../../actions/env.js';
 import { UsageError } from '../../errors.js';
 
+/** Where GitHub.com's REST API lives; GitHub Enterprise Server sets `GITHUB_API_URL` instead. */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 /** How to reach one repository on GitHub. */
@@ -25,12 +26,14 @@ export interface GitHubForgeOptions {
 export function gitHubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GitHubForgeOptions {
   const token = env.CAIRN_GITHUB_TOKEN || env.GITHUB_TOKEN;
   if (!token) {
-    throw new UsageError('environment variable GITHUB_TOKEN (or CAIRN_GITHUB_TOKEN) is required to reach GitHub', { variable: 'GITHUB_TOKEN' });
+    const message = 'environment variable GITHUB_TOKEN (or CAIRN_GITHUB_TOKEN) is required to reach GitHub';
+    throw new UsageError(message, { variable: 'GITHUB_TOKEN' });
   }
   const repository = requireEnv('GITHUB_REPOSITORY', env);
   const [owner, repo, ...rest] = repository.split('/');
   if (!owner || !repo || rest.length > 0) {
-    throw new UsageError(`GITHUB_REPOSITORY must read "owner/repo", not "${repository}"`, { variable: 'GITHUB_REPOSITORY', value: repository });
+    const message = `GITHUB_REPOSITORY must read "owner/repo", not "${repository}"`;
+    throw new UsageError(message, { variable: 'GITHUB_REPOSITORY', value: repository });
   }
   return { token, owner, repo, baseUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL };
 }

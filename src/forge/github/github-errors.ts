@@ -29,10 +29,11 @@ export function toCairnError(error: unknown, call: GitHubCall): unknown {
   if (!failure) return error;
   const refined = call.refine?.(failure);
   if (refined) return refined;
-  const data = { action: call.action, status: failure.status, method: failure.method, url: failure.url };
   if (failure.body === undefined) {
-    return new ForgeError(`could not reach GitHub at ${failure.url} to ${call.action}: ${failure.message}`, data, { cause: error });
+    const where = { action: call.action, method: failure.method, url: failure.url };
+    return new ForgeError(`could not reach GitHub at ${failure.url} to ${call.action}: ${failure.message}`, where, { cause: error });
   }
+  const data = { action: call.action, status: failure.status, method: failure.method, url: failure.url };
   if (failure.status === 403 && /rate limit/i.test(failure.message)) {
     return new ForgeError(`GitHub's rate limit stopped the attempt to ${call.action}: ${failure.message}`, data, { cause: error });
   }
