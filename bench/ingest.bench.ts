@@ -1,8 +1,6 @@
 // Ingest and validate a generated 100,000-task Label Studio export into a fresh model repository,
 // against a bare JSON.parse of the same file. Each measurement runs in its own child process, so
 // its peak RSS (ru_maxrss) belongs to that one job; times are taken inside the child.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +13,7 @@ import { runValidate } from '../src/dataset/run-validate.js';
 import { buildDemoDataset } from '../src/demo/build-demo-dataset.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 import { initModelRepo } from '../test/helpers/model-repo.js';
+import { runBenchChild } from './child.js';
 import type { Bench } from './types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -64,12 +63,7 @@ async function generateExport(path: string, count: number): Promise<string> {
 }
 
 async function runChild(mode: Mode, file: string): Promise<ChildResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, '--child', mode, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${mode} child exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
+  return runBenchChild<ChildResult>(THIS_FILE, [mode, file]);
 }
 
 async function child(mode: Mode, file: string): Promise<void> {

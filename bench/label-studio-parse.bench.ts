@@ -2,7 +2,6 @@
 // Each measurement runs in its own child process, so the peak RSS it reports (the kernel's
 // ru_maxrss) belongs to that one way of reading and nothing else; times are taken inside the
 // child around the reading alone, not the process start.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -11,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { normalizeTask } from '../src/label-studio/normalize-task.js';
 import { readExportTasks } from '../src/label-studio/read-export-tasks.js';
+import { runBenchChild } from './child.js';
 import type { Bench, BenchFigure } from './types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -71,12 +71,7 @@ async function measure(mode: Mode, file: string, rounds: number): Promise<ChildR
 }
 
 async function runChild(mode: Mode, file: string): Promise<ChildResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, '--child', mode, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${mode} child exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
+  return runBenchChild<ChildResult>(THIS_FILE, [mode, file]);
 }
 
 async function child(mode: Mode, file: string): Promise<void> {
