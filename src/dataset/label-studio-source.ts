@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { CairnError } from '../errors.js';
 import type { LabelStudioClient } from '../label-studio/client.js';
@@ -9,14 +10,18 @@ import type { ImageFetcher, TaskSource } from './labelled-task.js';
 /** A Label Studio JSON export on disk as a source of labelled tasks, streamed task by task. */
 export function exportFileSource(path: string, options: { kind?: TaskSource['kind']; name?: string } = {}): TaskSource {
   const name = options.name ?? basename(path);
+  let digest: string | null = null;
   return {
     kind: options.kind ?? 'label-studio-export',
     name,
     path,
     async *tasks() {
+      const hash = createHash('sha256');
       let index = 0;
-      for await (const raw of readExportTasks(path)) yield normalizeTask(raw, { file: name, index: index++ });
+      for await (const raw of readExportTasks(path, (chunk) => hash.update(chunk))) yield normalizeTask(raw, { file: name, index: index++ });
+      digest = hash.digest('hex');
     },
+    sha256: () => digest,
   };
 }
 

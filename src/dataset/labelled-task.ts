@@ -23,6 +23,8 @@ export interface TaskSource {
   path: string;
   /** Every task in export order; tasks without a usable annotation come as `skipped`. */
   tasks(): AsyncIterable<LabelledTask | { taskId: number; skipped: string }>;
+  /** sha256 of the export file, known once `tasks()` has been read to the end; null before. */
+  sha256(): string | null;
 }
 
 /** Fetches an image's bytes, or null when it cannot be had (the item is kept and reported). */

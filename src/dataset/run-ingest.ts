@@ -95,7 +95,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     return { version: null, commit: null, branch: options.branch ?? '', tasks: total, added: 0, updated: 0, skipped, missingImages: 0 };
   }
 
-  const exportSha256 = await hashFile(source.path);
+  const exportSha256 = source.sha256() ?? (await hashFile(source.path));
   let planned: ReturnType<typeof planDatasetVersion> = null;
   const result = await commitStage({
     dir: options.dir,

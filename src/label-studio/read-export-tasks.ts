@@ -9,13 +9,14 @@ const CHUNK_BYTES = 1 << 20;
  * Reads the tasks of a Label Studio JSON export one at a time, without parsing the whole file at
  * once: each element of the top-level list (or the single top-level task object some exports
  * hold) is cut out by a byte scanner and parsed on its own. Yields the raw, unvalidated values;
- * `normalizeTask` checks them.
+ * `normalizeTask` checks them. `onChunk` sees every byte of the file in order (ingestion hashes
+ * the export with it instead of reading the file twice).
  *
  * @throws InputError with `data.rule` one of `empty-file`, `empty-export`, `truncated`,
  *   `json-syntax`, `top-level` or `unreadable`, naming the file, the task index and the byte offset.
  * @throws NotFoundError when the file does not exist.
  */
-export async function* readExportTasks(path: string): AsyncGenerator<unknown, void, undefined> {
+export async function* readExportTasks(path: string, onChunk?: (chunk: Buffer) => void): AsyncGenerator<unknown, void, undefined> {
   const scanner = new ExportScanner(path);
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -23,6 +24,7 @@ export async function* readExportTasks(path: string): AsyncGenerator<unknown, vo
     for (;;) {
       const next = await chunks.next().catch((error: unknown) => Promise.reject(asReadError(path, error)));
       if (next.done) break;
+      onChunk?.(next.value);
       yield* scanner.push(next.value);
     }
   } finally {

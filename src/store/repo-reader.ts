@@ -10,6 +10,8 @@ import { findGitDir } from './git-dir.js';
 import { LruCache } from './lru-cache.js';
 import { RefResolver } from './ref-resolver.js';
 
+const CACHED_BLOB_BYTES = 1024 * 1024;
+
 export interface TreeEntry {
   name: string;
   path: string;
@@ -35,7 +37,8 @@ export class RepoReader {
   private readonly cache: object = {};
   private readonly trees = new LruCache<string, Map<string, TreeEntry>>(4096);
   private readonly roots = new LruCache<string, string>(4096);
-  private readonly blobs = new LruCache<string, Uint8Array>(64 * 1024 * 1024, (blob) => blob.length);
+  /** Small blobs only (artifacts, not datasets or weights): a large one is read once and streamed through. */
+  private readonly blobs = new LruCache<string, Uint8Array>(32 * 1024 * 1024, (blob) => blob.length);
   private readonly refs: RefResolver;
 
   constructor(readonly dir: string) {
@@ -74,7 +77,7 @@ export class RepoReader {
     const cached = this.blobs.get(oid);
     if (cached) return cached;
     const blob = (await this.readLooseBlob(oid)) ?? (await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache })).blob;
-    this.blobs.set(oid, blob);
+    if (blob.length <= CACHED_BLOB_BYTES) this.blobs.set(oid, blob);
     return blob;
   }
 
