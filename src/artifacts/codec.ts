@@ -70,14 +70,16 @@ export function forEachLine<K extends KindName>(
   file: string,
   visit: (record: ArtifactOf<K>, line: number, text: string) => void,
 ): number {
-  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // Bytes are cut into lines before decoding, so a large file never exists as one big string too.
+  const buffer = typeof bytes === 'string' ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer ? buffer.length : (bytes as string).length;
   let start = 0;
   let line = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
+  while (start < length) {
+    let end = buffer ? buffer.indexOf(10, start) : (bytes as string).indexOf('\n', start);
+    if (end === -1) end = length;
     line++;
-    const content = text.slice(start, end);
+    const content = buffer ? buffer.toString('utf8', start, end) : (bytes as string).slice(start, end);
     visit(validateArtifact(kind, parseJsonText(content, `${file}:${line}`), file, line), line, content);
     start = end + 1;
   }
