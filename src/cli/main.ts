@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
+import { registerModels } from './commands/models.js';
 import { registerPr } from './commands/pr.js';
 import { registerTaxonomy } from './commands/taxonomy.js';
 import { registerValidate } from './commands/validate.js';
@@ -14,7 +15,7 @@ import type { CliContext } from './context.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
 import { describeError, processOutput, type Output } from './output.js';
 
-const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerVerify, registerHistory, registerPr, registerDemo];
+const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerVerify, registerHistory, registerModels, registerPr, registerDemo];
 
 /** Runs `cairn <argv>` and returns its exit code; never throws. The only place exit codes are decided. */
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {

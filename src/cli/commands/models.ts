@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import type { ModelVersionSummary } from '../../registry/read-registry.js';
+import type { CliContext } from '../context.js';
+import { printJson } from '../output.js';
+
+export function registerModels(program: Command, context: CliContext): void {
+  const models = program.command('models').description('the model registry (registry/)');
+  const load = async () => {
+    const [{ RepoReader }, registry] = await Promise.all([import('../../store/repo-reader.js'), import('../../registry/read-registry.js')]);
+    return { reader: new RepoReader(context.dir()), registry };
+  };
+
+  models
+    .command('list')
+    .description('every model version, with its macro F1, AP50, gate decision and place in the rollout')
+    .argument('[model]', 'only this model')
+    .option('--ref <ref>', 'read the registry at this ref', 'HEAD')
+    .option('--json', 'print as JSON')
+    .action(async (only: string | undefined, options: { ref: string; json?: boolean }) => {
+      const { reader, registry } = await load();
+      const summaries: ModelVersionSummary[] = [];
+      for (const model of only ? [only] : await registry.listModels(reader, options.ref)) {
+        for (const version of await registry.listModelVersions(reader, options.ref, model)) {
+          summaries.push(await registry.readModelVersion(reader, options.ref, model, version.toString()));
+        }
+      }
+      if (options.json) return printJson(context.output, summaries.map(({ manifest, ...rest }) => ({ ...rest, created_at: manifest.created_at, dataset: manifest.dataset.version })));
+      if (summaries.length === 0) return context.output.out('no model versions\n');
+      context.output.out(summaries.map(formatLine).join(''));
+    });
+
+  models
+    .command('show')
+    .description('one model version: lineage, files, metrics, gate decision')
+    .argument('<model>', 'model name')
+    .argument('<version>', 'model version (major.minor.patch)')
+    .option('--ref <ref>', 'read the registry at this ref', 'HEAD')
+    .action(async (model: string, version: string, options: { ref: string }) => {
+      const { reader, registry } = await load();
+      printJson(context.output, await registry.readModelVersion(reader, options.ref, model, version));
+    });
+}
+
+function formatLine(summary: ModelVersionSummary): string {
+  const metrics = summary.metrics;
+  const f1 = metrics ? metrics.classification.macro_f1.toFixed(3) : '—';
+  const ap50 = metrics?.detection ? metrics.detection.ap50.toFixed(3) : '—';
+  return `${summary.model} ${summary.version.padEnd(8)} macro F1 ${f1}  AP50 ${ap50}  gate ${summary.gate?.decision ?? '—'}  ${summary.serving ?? ''}  (dataset ${summary.manifest.dataset.version}, ${summary.manifest.created_at})\n`;
+}
