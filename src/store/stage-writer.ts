@@ -69,7 +69,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
       if (localTip !== parent && parent) await moveBranch(cli, branch, localTip, parent, checkedOut);
       return { commit: null, parent, branch, files: [], attempts: attempt, pushed: false };
     }
-    if (checkedOut === branch) await assertWorkTreeClean(cli, paths);
+    if (checkedOut === branch) await assertWorkTreeClean(reader, localTip, paths);
     const trailers: Array<readonly [string, string]> = [
       ['Cairn-Stage', options.stage],
       ['Cairn-Run', options.runId],
@@ -176,9 +176,17 @@ async function checkedOutBranch(cli: GitCli): Promise<string | null> {
 }
 
 /** Local edits to the paths a stage writes would be overwritten: refuse before writing anything. */
-async function assertWorkTreeClean(cli: GitCli, paths: string[]): Promise<void> {
-  const status = (await cli.run(['status', '--porcelain', '--untracked-files=all', '--', ...paths])).trim();
-  if (status) throw new GitError(`local changes to files this stage writes:\n${status}`, { dir: cli.dir, status });
+async function assertWorkTreeClean(reader: RepoReader, tip: string | null, paths: string[]): Promise<void> {
+  // Compared in-process: `git status` would refresh the whole index, re-hashing any large file
+  // a stage has just checked out.
+  const dirty: string[] = [];
+  for (const path of paths) {
+    const onDisk = await readFile(join(reader.dir, path)).catch(() => null);
+    const committed = tip ? await reader.readFile(tip, path) : null;
+    const same = onDisk === null ? committed === null : committed !== null && onDisk.equals(committed);
+    if (!same) dirty.push(path);
+  }
+  if (dirty.length > 0) throw new GitError(`local changes to files this stage writes: ${dirty.join(', ')}`, { dir: reader.dir, paths: dirty });
 }
 
 async function commitIdentity(cli: GitCli, author: CommitStageOptions['author']): Promise<GitEnv> {
