@@ -33,11 +33,16 @@ export function buildIngestPullRequest(result: IngestResult, manifest: DatasetAr
   };
 }
 
+/** The hidden marker of a dataset's validation comment: one comment per pull request, edited in place. */
+export function validationCommentMarker(dataset: string): string {
+  return commentMarker(`validation:${dataset}`);
+}
+
 /** The bot comment with a validation report, edited in place on every run. */
 export function buildValidationComment(report: ValidationReport): string {
   const icon = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
   return [
-    commentMarker(`validation:${report.dataset}`),
+    validationCommentMarker(report.dataset),
     `### Validation of ${report.dataset} ${report.dataset_version}: ${report.passed ? 'passed' : 'failed'}`,
     '',
     '| check | status | result |',

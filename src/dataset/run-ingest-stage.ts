@@ -1,11 +1,12 @@
 import { paths } from '../artifacts/layout.js';
 import type { ValidationReport } from '../artifacts/schemas/dataset.js';
+import { UsageError } from '../errors.js';
 import type { Forge, PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
 import { GitCli } from '../store/git-cli.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { DatasetVersion } from './dataset-version.js';
-import { buildIngestPullRequest, buildValidationComment } from './ingest-pull-request.js';
+import { buildIngestPullRequest, buildValidationComment, validationCommentMarker } from './ingest-pull-request.js';
 import { findLatestDatasetVersion } from './read-dataset.js';
 import { runIngest, type IngestOptions, type IngestResult } from './run-ingest.js';
 import { runValidate } from './run-validate.js';
@@ -47,11 +48,13 @@ export async function runIngestStage(deps: IngestStageDeps, options: IngestStage
 export async function runValidationCheck(deps: IngestStageDeps, options: { pullRequest: number; runId: string; now: () => Date }): Promise<{ report: ValidationReport; pullRequest: PullRequest }> {
   const pr = await deps.forge.getPullRequest(options.pullRequest);
   const branch = StageBranch.parse(pr.head);
-  if (!branch || branch.stage !== 'ingest') throw new Error(`pull request #${pr.number} (${pr.head}) is not a cairn ingest pull request`);
+  if (!branch || branch.stage !== 'ingest') {
+    throw new UsageError(`pull request #${pr.number} (${pr.head}) is not a cairn ingest pull request`, { pullRequest: pr.number, head: pr.head });
+  }
   const validated = await runValidate({ dir: deps.dir, reader: deps.reader, dataset: branch.subject, version: branch.version, branch: pr.head, runId: options.runId, now: options.now });
   if (deps.remote && validated.commit) await new GitCli(deps.dir).run(['push', '--quiet', deps.remote, `refs/heads/${pr.head}:refs/heads/${pr.head}`]);
   const updated = await deps.forge.getPullRequest(pr.number);
-  await deps.forge.upsertComment(pr.number, buildValidationComment(validated.report).split('\n')[0]!, buildValidationComment(validated.report));
+  await deps.forge.upsertComment(pr.number, validationCommentMarker(branch.subject), buildValidationComment(validated.report));
   await deps.forge.setStatus({
     context: 'cairn/validation',
     sha: updated.headSha,
