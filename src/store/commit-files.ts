@@ -1,6 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDeflate } from 'node:zlib';
 import type { GitCli, GitEnv } from './git-cli.js';
 
 export interface FileWrite {
@@ -23,6 +28,7 @@ const BATCH = 400;
  */
 export async function createCommit(
   cli: GitCli,
+  gitdir: string,
   parent: string | null,
   files: readonly FileWrite[],
   message: string,
@@ -32,19 +38,8 @@ export async function createCommit(
   try {
     const indexEnv: GitEnv = { GIT_INDEX_FILE: join(scratch, 'index') };
     await cli.run(parent ? ['read-tree', parent] : ['read-tree', '--empty'], indexEnv);
-    const sources = await Promise.all(
-      files.map(async (file, i) => {
-        const source = join(scratch, `blob-${i}`);
-        await writeFile(source, file.content);
-        return source;
-      }),
-    );
-    const oids: string[] = [];
-    for (let i = 0; i < sources.length; i += BATCH) {
-      // Fast zlib for loose objects: a stage may write tens of megabytes, and gc repacks them anyway.
-      const out = await cli.run(['-c', 'core.looseCompression=1', 'hash-object', '-w', '--no-filters', '--', ...sources.slice(i, i + BATCH)]);
-      oids.push(...out.trim().split('\n'));
-    }
+    // A SHA-1 repository (40-hex ids) gets its blobs written in-process; any other goes through git.
+    const oids = parent && /^[0-9a-f]{40}$/.test(parent) ? await Promise.all(files.map((file) => writeLooseBlob(gitdir, file.content))) : await hashObjects(cli, scratch, files);
     for (let i = 0; i < files.length; i += BATCH) {
       const entries = files.slice(i, i + BATCH).flatMap((file, j) => ['--cacheinfo', `100644,${oids[i + j]},${file.path}`]);
       await cli.run(['update-index', '--add', ...entries], indexEnv);
@@ -57,6 +52,43 @@ export async function createCommit(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Writes blobs with `git hash-object -w`, through files in `scratch`. */
+async function hashObjects(cli: GitCli, scratch: string, files: readonly FileWrite[]): Promise<string[]> {
+  const sources = await Promise.all(
+    files.map(async (file, i) => {
+      const source = join(scratch, `blob-${i}`);
+      await writeFile(source, file.content);
+      return source;
+    }),
+  );
+  const oids: string[] = [];
+  for (let i = 0; i < sources.length; i += BATCH) {
+    const out = await cli.run(['-c', 'core.looseCompression=1', 'hash-object', '-w', '--no-filters', '--', ...sources.slice(i, i + BATCH)]);
+    oids.push(...out.trim().split('\n'));
+  }
+  return oids;
+}
+
+/**
+ * Writes one loose object in git's format (zlib of `blob <size>\0<bytes>`, named by its SHA-1),
+ * through a temporary file renamed into place, so a reader never sees half an object. This skips
+ * a scratch copy and a `git hash-object` process, which dominate a stage that writes tens of
+ * megabytes; fast zlib is fine because gc repacks loose objects anyway.
+ */
+async function writeLooseBlob(gitdir: string, content: string | Uint8Array): Promise<string> {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const header = Buffer.from(`blob ${bytes.length}\0`, 'latin1');
+  const oid = createHash('sha1').update(header).update(bytes).digest('hex');
+  const dir = join(gitdir, 'objects', oid.slice(0, 2));
+  const path = join(dir, oid.slice(2));
+  if (existsSync(path)) return oid;
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `tmp_obj_cairn_${process.pid}_${oid.slice(2, 12)}`);
+  await pipeline(Readable.from([header, bytes]), createDeflate({ level: 1 }), createWriteStream(temp));
+  await rename(temp, path);
+  return oid;
 }
 
 /** `subject`, an optional body, then trailers as `Key: value` lines (git interpret-trailers reads them). */

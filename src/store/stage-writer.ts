@@ -76,7 +76,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
       ...(plan.trailers ?? []),
       ...paths.map((path) => ['Cairn-Artifact', path] as const),
     ];
-    const commit = await createCommit(cli, parent, files, formatCommitMessage(plan.subject, plan.body, trailers), identity);
+    const commit = await createCommit(cli, reader.gitdir, parent, files, formatCommitMessage(plan.subject, plan.body, trailers), identity);
     if (options.push) {
       const pushed = await cli.tryRun(['push', '--porcelain', remote, `${commit}:refs/heads/${branch}`], { GIT_TERMINAL_PROMPT: '0' });
       if (!pushed.ok) {

@@ -32,6 +32,15 @@ describe('commitStage', () => {
     expect(await statusOf(dir)).toBe('');
   });
 
+  it('writes objects git itself accepts (fsck), in-process blobs included', async () => {
+    await write([taxonomyFile('taxonomy_v1')]);
+    await write([taxonomyFile('taxonomy_v2', ['cat', 'dog'])]);
+    const big = taxonomyFile('taxonomy_v3', Array.from({ length: 2000 }, (_, i) => `class_${i}`));
+    await write([big]);
+    await new GitCli(dir).run(['fsck', '--full', '--strict']);
+    expect(await new GitCli(dir).run(['cat-file', '-p', `HEAD:${big.path}`])).toBe(big.content);
+  });
+
   it('reads any artifact at any ref without a checkout', async () => {
     const first = await write([taxonomyFile('taxonomy_v1')]);
     const second = await write([taxonomyFile('taxonomy_v2', ['cat', 'dog'])]);
