@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { lexsortOrder } from './isotonic/lexsort.js';
+import { sortPoints, type SortedPoints } from './isotonic/sort-points.js';
 import { poolAdjacentViolators } from './isotonic/pool-adjacent-violators.js';
 
 /**
@@ -29,48 +29,46 @@ export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>, weights?
   if (y.length !== n || (weights && weights.length !== n)) {
     throw new InputError('x, y and weights must have the same length', { rule: 'isotonic-same-length', x: n, y: y.length, weights: weights?.length });
   }
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const ws = new Float64Array(n);
-  let kept = 0;
+  let positive = 0;
   for (let i = 0; i < n; i++) {
     const weight = weights ? weights[i]! : 1;
     if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!) || !Number.isFinite(weight)) {
       throw new InputError(`point ${i} has a value that is not a finite number`, { rule: 'isotonic-finite', item: String(i) });
     }
-    if (!(weight > 0)) continue;
-    xs[kept] = x[i]!;
-    ys[kept] = y[i]!;
-    ws[kept++] = weight;
+    if (weight > 0) positive++;
   }
-  if (kept === 0) throw new InputError('isotonic regression needs at least one point with a positive weight', { rule: 'isotonic-not-empty' });
-  const { ux, uy, uw } = mergeEqualX(xs.subarray(0, kept), ys.subarray(0, kept), ws.subarray(0, kept));
+  if (positive === 0) throw new InputError('isotonic regression needs at least one point with a positive weight', { rule: 'isotonic-not-empty' });
+  const { ux, uy, uw } = mergeEqualX(sortPoints(x, y, weights));
   poolAdjacentViolators(uy, uw);
   return keepBreakpoints(ux, uy);
 }
 
-/** Sorts the points as `np.lexsort((y, x))` and merges equal x, like scikit-learn's `_make_unique`. */
-function mergeEqualX(xs: Float64Array, ys: Float64Array, ws: Float64Array): { ux: Float64Array; uy: Float64Array; uw: Float64Array } {
-  const order = lexsortOrder(xs, ys);
-  const ux = new Float64Array(order.length);
-  const uy = new Float64Array(order.length);
-  const uw = new Float64Array(order.length);
+/**
+ * Merges sorted points whose x lies within 1e-15 of the first x of their group, summing in
+ * scikit-learn's order (`_make_unique`): weighted mean of y, summed weight.
+ */
+function mergeEqualX({ records, stride, count: n }: SortedPoints): { ux: Float64Array; uy: Float64Array; uw: Float64Array } {
+  const ux = new Float64Array(n);
+  const uy = new Float64Array(n);
+  const uw = new Float64Array(n);
   let count = 0;
-  let currentX = xs[order[0]!]!;
+  let currentX = records[0]!;
   let sumWy = 0;
   let sumW = 0;
-  for (const i of order) {
-    const value = xs[i]!;
-    if (value - currentX >= SAME_X) {
+  for (let i = 0; i < n; i++) {
+    const x = records[stride * i]!;
+    const y = records[stride * i + 1]!;
+    const weight = stride === 3 ? records[stride * i + 2]! : 1;
+    if (x - currentX >= SAME_X) {
       ux[count] = currentX;
       uw[count] = sumW;
       uy[count++] = sumWy / sumW;
-      currentX = value;
-      sumW = ws[i]!;
-      sumWy = ys[i]! * ws[i]!;
+      currentX = x;
+      sumW = weight;
+      sumWy = y * weight;
     } else {
-      sumW += ws[i]!;
-      sumWy += ys[i]! * ws[i]!;
+      sumW += weight;
+      sumWy += y * weight;
     }
   }
   ux[count] = currentX;

@@ -73,18 +73,39 @@ function meanRecall({ recall, categoryCount: K }: CocoAccumulation, area: number
   return mean.value();
 }
 
+/** The mean of the values > -1, -1 when there are none: numpy's `np.mean(s[s > -1])`. */
 class DefinedMean {
-  private sum = 0;
-  private count = 0;
+  private values: number[] = [];
 
   add(value: number): void {
-    if (value > -1) {
-      this.sum += value;
-      this.count++;
-    }
+    if (value > -1) this.values.push(value);
   }
 
   value(): number {
-    return this.count === 0 ? -1 : this.sum / this.count;
+    return this.values.length === 0 ? -1 : pairwiseSum(this.values, 0, this.values.length) / this.values.length;
   }
+}
+
+/**
+ * numpy's pairwise summation (what `np.add.reduce`, hence `np.mean`, does on a contiguous float64
+ * array): blocks of at most 128 summed in 8 interleaved accumulators, halves (cut at a multiple of 8)
+ * summed recursively. Summing in the same order gives the same last bits as pycocotools.
+ */
+export function pairwiseSum(values: readonly number[], from: number, count: number): number {
+  if (count < 8) {
+    let sum = 0;
+    for (let i = from; i < from + count; i++) sum += values[i]!;
+    return sum;
+  }
+  if (count <= 128) {
+    const r = values.slice(from, from + 8);
+    let i = 8;
+    for (; i < count - (count % 8); i += 8) for (let j = 0; j < 8; j++) r[j]! += values[from + i + j]!;
+    let sum = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < count; i++) sum += values[from + i]!;
+    return sum;
+  }
+  let half = Math.floor(count / 2);
+  half -= half % 8;
+  return pairwiseSum(values, from, half) + pairwiseSum(values, from + half, count - half);
 }
