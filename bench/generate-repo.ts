@@ -6,7 +6,7 @@ import { buildArtifact } from '../src/artifacts/codec.js';
 import { paths } from '../src/artifacts/layout.js';
 import { readPackagedThresholds } from '../src/init/run-init.js';
 import { GitCli } from '../src/store/git-cli.js';
-import type { FileWrite } from '../src/store/commit-files.js';
+import { contentBytes, type FileWrite } from '../src/store/commit-files.js';
 import { datasetFiles, gateFile, modelVersionFiles, ref, taxonomyFile } from '../test/helpers/builders.js';
 
 export interface GeneratedRepo {
@@ -44,7 +44,7 @@ export async function generateRepo(dir: string, options: { models: number; versi
     const head = `commit refs/heads/main\ncommitter bench <bench@example.test> ${time++} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`;
     await write(head);
     for (const file of files) {
-      const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : Buffer.from(file.content);
+      const bytes = contentBytes(file.content);
       await write(`M 100644 inline ${file.path}\ndata ${bytes.length}\n`);
       await write(bytes);
       await write('\n');

@@ -1,4 +1,5 @@
-import { formatJsonLine, sha256Hex } from '../artifacts/canonical-json.js';
+import { createHash } from 'node:crypto';
+import { formatJsonLine } from '../artifacts/canonical-json.js';
 import { buildArtifact, encodeArtifact } from '../artifacts/codec.js';
 import { validateArtifact } from '../artifacts/validate.js';
 import { paths } from '../artifacts/layout.js';
@@ -86,13 +87,14 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
 
   const ordered = [...entries.entries()].sort(([aId, a], [bId, b]) => a.taskId - b.taskId || compare(aId, bId)).map(([, entry]) => entry);
   const version = parent ? DatasetVersion.parse(parent.manifest.dataset_version).next().toString() : DatasetVersion.first().toString();
-  const itemsText = ordered.map((entry) => `${entry.text}\n`).join('');
-  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemsText, linesValidated: true }];
-  const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemsText) };
+  // The file is handed to the store as its lines: joined, it would be one more copy of the dataset.
+  const itemLines = ordered.map((entry) => `${entry.text}\n`);
+  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemLines, linesValidated: true }];
+  const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemLines) };
   if (weak.length > 0) {
     const weakText = weak.map((label) => `${formatJsonLine(label)}\n`).join('');
     files.push({ path: paths.weakLabels(config.dataset, version), content: weakText });
-    listed['weak-labels.jsonl'] = fileEntry(weakText);
+    listed['weak-labels.jsonl'] = fileEntry([weakText]);
   }
   const manifest = buildArtifact('DatasetArtifact', {
     dataset: config.dataset,
@@ -166,8 +168,14 @@ function mergeWeakLabels(previous: WeakLabel[], incoming: WeakLabel[]): WeakLabe
   return [...merged.values()].sort((a, b) => compare(a.item_id, b.item_id) || compare(a.observed_at, b.observed_at) || compare(a.source, b.source) || compare(a.label, b.label));
 }
 
-function fileEntry(text: string): { sha256: string; bytes: number } {
-  return { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
+function fileEntry(chunks: readonly string[]): { sha256: string; bytes: number } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const chunk of chunks) {
+    hash.update(chunk);
+    bytes += Buffer.byteLength(chunk);
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 function compare(a: string, b: string): number {

@@ -2,7 +2,7 @@ import { decodeArtifact, forEachLine } from '../artifacts/codec.js';
 import { KINDS } from '../artifacts/kinds.js';
 import { classifyPath } from '../artifacts/layout.js';
 import { InputError, WriteOnceError } from '../errors.js';
-import type { FileWrite } from './commit-files.js';
+import { contentBytes, type FileWrite } from './commit-files.js';
 import type { RepoReader } from './repo-reader.js';
 
 /**
@@ -23,11 +23,11 @@ export async function checkWrites(reader: RepoReader, parent: string | null, fil
     }
     if (info?.kind) {
       const kind = info.kind;
-      if (KINDS[kind].format !== 'jsonl') decodeArtifact(kind, file.content, file.path);
-      else if (!file.linesValidated) forEachLine(kind, file.content, file.path, () => {});
+      if (KINDS[kind].format !== 'jsonl') decodeArtifact(kind, contentBytes(file.content), file.path);
+      else if (!file.linesValidated) forEachLine(kind, contentBytes(file.content), file.path, () => {});
     }
     const existing = parent ? await reader.readFile(parent, file.path) : null;
-    if (existing && Buffer.from(existing).equals(asBuffer(file.content))) continue;
+    if (existing && Buffer.from(existing).equals(contentBytes(file.content))) continue;
     if (existing && info && !info.mutable) {
       throw new WriteOnceError(`${file.path}: already committed and write-once; a new version needs a new path`, {
         file: file.path,
@@ -37,8 +37,4 @@ export async function checkWrites(reader: RepoReader, parent: string | null, fil
     changed.push(file);
   }
   return changed;
-}
-
-function asBuffer(content: string | Uint8Array): Buffer {
-  return typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
 }

@@ -8,9 +8,15 @@ import { pipeline } from 'node:stream/promises';
 import { createDeflate } from 'node:zlib';
 import type { GitCli, GitEnv } from './git-cli.js';
 
+/**
+ * A file's bytes: text, binary, or text in chunks (a large JSONL file is handed over line by line
+ * so that it never exists as one more copy of itself).
+ */
+export type FileContent = string | Uint8Array | readonly string[];
+
 export interface FileWrite {
   path: string;
-  content: string | Uint8Array;
+  content: FileContent;
   /**
    * Set by a planner that validated every JSONL record against its kind's schema as it wrote the
    * line, so the store need not parse a large file back to check it again.
@@ -54,12 +60,19 @@ export async function createCommit(
   }
 }
 
+/** The whole content as one buffer; for comparisons and the slow path only. */
+export function contentBytes(content: FileContent): Buffer {
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  return Buffer.from(content.join(''), 'utf8');
+}
+
 /** Writes blobs with `git hash-object -w`, through files in `scratch`. */
 async function hashObjects(cli: GitCli, scratch: string, files: readonly FileWrite[]): Promise<string[]> {
   const sources = await Promise.all(
     files.map(async (file, i) => {
       const source = join(scratch, `blob-${i}`);
-      await writeFile(source, file.content);
+      await writeFile(source, contentBytes(file.content));
       return source;
     }),
   );
@@ -77,16 +90,24 @@ async function hashObjects(cli: GitCli, scratch: string, files: readonly FileWri
  * a scratch copy and a `git hash-object` process, which dominate a stage that writes tens of
  * megabytes; fast zlib is fine because gc repacks loose objects anyway.
  */
-async function writeLooseBlob(gitdir: string, content: string | Uint8Array): Promise<string> {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const header = Buffer.from(`blob ${bytes.length}\0`, 'latin1');
-  const oid = createHash('sha1').update(header).update(bytes).digest('hex');
+async function writeLooseBlob(gitdir: string, content: FileContent): Promise<string> {
+  const chunks = typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
+  let size = 0;
+  for (const chunk of chunks) size += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
+  const header = Buffer.from(`blob ${size}\0`, 'latin1');
+  const hash = createHash('sha1').update(header);
+  for (const chunk of chunks) hash.update(chunk);
+  const oid = hash.digest('hex');
   const dir = join(gitdir, 'objects', oid.slice(0, 2));
   const path = join(dir, oid.slice(2));
   if (existsSync(path)) return oid;
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `tmp_obj_cairn_${process.pid}_${oid.slice(2, 12)}`);
-  await pipeline(Readable.from([header, bytes]), createDeflate({ level: 1 }), createWriteStream(temp));
+  const parts = (function* () {
+    yield header;
+    for (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  })();
+  await pipeline(Readable.from(parts), createDeflate({ level: 1 }), createWriteStream(temp));
   await rename(temp, path);
   return oid;
 }

@@ -32,7 +32,7 @@ describe('published JSON Schemas', () => {
 describe('artifact codec', () => {
   it('round-trips a sealed artifact and refuses one whose bytes no longer match the checksum', () => {
     const file = taxonomyFile();
-    expect(decodeArtifact('Taxonomy', file.content, file.path).taxonomy_version).toBe('taxonomy_v1');
+    expect(decodeArtifact('Taxonomy', file.content as string, file.path).taxonomy_version).toBe('taxonomy_v1');
     const tampered = (file.content as string).replace('"circle"', '"disc"');
     expect(() => decodeArtifact('Taxonomy', tampered, file.path)).toThrow(ChecksumError);
   });
@@ -45,7 +45,7 @@ describe('artifact codec', () => {
   it('refuses an artifact of another kind at a path', () => {
     const error = (() => {
       try {
-        decodeArtifact('Taxonomy', rolloutFile('m', {}).content, 'datasets/taxonomies/x.json');
+        decodeArtifact('Taxonomy', rolloutFile('m', {}).content as string, 'datasets/taxonomies/x.json');
       } catch (e) {
         return e as SchemaError;
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatJsonLine } from '../../src/artifacts/canonical-json.js';
 import { decodeArtifact, decodeLines } from '../../src/artifacts/codec.js';
 import type { DatasetItem } from '../../src/artifacts/schemas/dataset.js';
+import { contentBytes } from '../../src/store/commit-files.js';
 import type { DatasetConfig } from '../../src/artifacts/schemas/model-config.js';
 import { planDatasetVersion, prepareItem, type IngestedItem } from '../../src/dataset/plan-dataset-version.js';
 import { assignSplit } from '../../src/dataset/split.js';
@@ -55,13 +56,13 @@ describe('planDatasetVersion', () => {
   it('writes a first version with items in task order, each in its hash split, and a manifest that checksums them', () => {
     expect(first.version).toBe('v0001');
     expect(first.files.map((f) => f.path)).toEqual(['datasets/shapes/v0001/manifest.json', 'datasets/shapes/v0001/items.jsonl']);
-    const items = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
+    const items = decodeLines('DatasetItem', contentBytes(first.files[1]!.content), 'items.jsonl');
     expect(items.map((i) => [i.id, i.split])).toEqual([
       ['1-1', assignSplit('1-1', config.splits)],
       ['1-2', assignSplit('1-2', config.splits)],
     ]);
-    const manifest = decodeArtifact('DatasetArtifact', first.files[0]!.content, 'manifest.json');
-    expect(manifest.items_sha256).toBe(sha(first.files[1]!.content));
+    const manifest = decodeArtifact('DatasetArtifact', contentBytes(first.files[0]!.content), 'manifest.json');
+    expect(manifest.items_sha256).toBe(sha(contentBytes(first.files[1]!.content)));
     expect(manifest.cursor).toEqual({ updated_at: '2026-11-02T00:00:00.000Z', task_id: 2 });
     expect(manifest.counts).toEqual({
       items: 2,
@@ -73,8 +74,8 @@ describe('planDatasetVersion', () => {
   });
 
   it('lays corrections over the parent, keeps every other item, and links the parent by checksum', () => {
-    const parentItems = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
-    const parent = { manifest: first.manifest, manifestRef: { path: first.files[0]!.path, sha256: sha(first.files[0]!.content) }, weakLabels: [], forEachItem: visit(parentItems) };
+    const parentItems = decodeLines('DatasetItem', contentBytes(first.files[1]!.content), 'items.jsonl');
+    const parent = { manifest: first.manifest, manifestRef: { path: first.files[0]!.path, sha256: sha(contentBytes(first.files[0]!.content)) }, weakLabels: [], forEachItem: visit(parentItems) };
     const next = planDatasetVersion({
       config,
       taxonomy,
@@ -91,7 +92,7 @@ describe('planDatasetVersion', () => {
   });
 
   it('returns null when nothing is new, so the stage writes nothing', () => {
-    const parentItems = decodeLines('DatasetItem', first.files[1]!.content, 'items.jsonl');
+    const parentItems = decodeLines('DatasetItem', contentBytes(first.files[1]!.content), 'items.jsonl');
     const parent = { manifest: first.manifest, manifestRef: { path: 'x', sha256: sha('x') }, weakLabels: [], forEachItem: visit(parentItems) };
     expect(planDatasetVersion({ config, taxonomy, parent, items: [prepareItem(task(1, 'circle', '2026-11-01T00:00:00.000Z'), config)], weakLabels: [], source, now: 'x' })).toBeNull();
   });

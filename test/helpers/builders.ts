@@ -4,12 +4,12 @@ import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
 import { buildArtifact } from '../../src/artifacts/codec.js';
 import type { ArtifactOf } from '../../src/artifacts/kinds.js';
 import { paths } from '../../src/artifacts/layout.js';
-import type { FileWrite } from '../../src/store/commit-files.js';
+import { contentBytes, type FileContent, type FileWrite } from '../../src/store/commit-files.js';
 
 const T0 = '2026-11-01T00:00:00.000Z';
 
-export function sha(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+export function sha(content: FileContent): string {
+  return createHash('sha256').update(contentBytes(content)).digest('hex');
 }
 
 export function taxonomyFile(version = 'taxonomy_v1', classes = ['circle', 'square', 'triangle']): FileWrite {
