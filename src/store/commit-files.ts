@@ -103,13 +103,33 @@ async function writeLooseBlob(gitdir: string, content: FileContent): Promise<str
   if (existsSync(path)) return oid;
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `tmp_obj_cairn_${process.pid}_${oid.slice(2, 12)}`);
-  const parts = (function* () {
-    yield header;
-    for (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-  })();
-  await pipeline(Readable.from(parts), createDeflate({ level: 1 }), createWriteStream(temp));
+  await pipeline(Readable.from(coalesce(header, chunks)), createDeflate({ level: 1 }), createWriteStream(temp));
   await rename(temp, path);
   return oid;
+}
+
+/** The chunks as ~1 MiB buffers: a stream pays per chunk, and a large file may come as 100,000 lines. */
+function* coalesce(header: Buffer, chunks: ReadonlyArray<string | Uint8Array>): Generator<Uint8Array> {
+  yield header;
+  let group: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      if (group.length > 0) yield Buffer.from(group.join(''), 'utf8');
+      group = [];
+      length = 0;
+      yield chunk;
+      continue;
+    }
+    group.push(chunk);
+    length += chunk.length;
+    if (length >= 1 << 20) {
+      yield Buffer.from(group.join(''), 'utf8');
+      group = [];
+      length = 0;
+    }
+  }
+  if (group.length > 0) yield Buffer.from(group.join(''), 'utf8');
 }
 
 /** `subject`, an optional body, then trailers as `Key: value` lines (git interpret-trailers reads them). */
