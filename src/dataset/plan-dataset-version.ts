@@ -131,10 +131,13 @@ export function advanceCursor(cursor: DatasetArtifact['cursor'] | null, items: R
 
 /** Whether a task comes after the cursor in (updated_at, task_id) order. */
 export function isAfter(task: { updatedAt: string; taskId: number }, cursor: DatasetArtifact['cursor']): boolean {
-  const a = Date.parse(task.updatedAt);
-  const b = Date.parse(cursor.updated_at);
-  return a > b || (a === b && task.taskId > cursor.task_id);
+  // Timestamps in cairn's own fixed-width UTC form compare as text; anything else as instants.
+  const fixed = FIXED_UTC.test(task.updatedAt) && FIXED_UTC.test(cursor.updated_at);
+  const order = fixed ? compare(task.updatedAt, cursor.updated_at) : Math.sign(Date.parse(task.updatedAt) - Date.parse(cursor.updated_at));
+  return order > 0 || (order === 0 && task.taskId > cursor.task_id);
 }
+
+const FIXED_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 function entryOf(item: DatasetItem, text: string): Entry {
   return {

@@ -1,9 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GitError, PushConflictError } from '../errors.js';
 import { checkWrites } from './check-writes.js';
 import { createCommit, formatCommitMessage, type FileWrite } from './commit-files.js';
 import { GitCli, type GitEnv } from './git-cli.js';
+import { findGitDir } from './git-dir.js';
 import { RepoReader } from './repo-reader.js';
 
 export interface StagePlan {
@@ -60,7 +61,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
   const maxAttempts = options.push ? (options.push.maxAttempts ?? 30) : 1;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const localTip = await cli.revParse(`refs/heads/${branch}`);
+    const localTip = await reader.resolveCommit(`refs/heads/${branch}`).catch(() => null);
     const parent = options.push ? await remoteParent(cli, remote, branch, localTip) : (localTip ?? (await startPoint(cli, options.startPoint)));
     const plan = await options.plan({ reader, parent });
     const files = await checkWrites(reader, parent, plan.files);
@@ -92,9 +93,16 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
 }
 
 async function currentBranch(cli: GitCli): Promise<string> {
-  const ref = await cli.tryRun(['symbolic-ref', '--quiet', 'HEAD']);
-  if (!ref.ok) throw new GitError(`${cli.dir}: HEAD is detached; name a branch to commit on`, { dir: cli.dir });
-  return ref.stdout.trim().replace(/^refs\/heads\//, '');
+  const branch = await headBranch(cli);
+  if (!branch) throw new GitError(`${cli.dir}: HEAD is detached; name a branch to commit on`, { dir: cli.dir });
+  return branch;
+}
+
+/** The branch HEAD names, read from the git directory (no process): null when detached. */
+async function headBranch(cli: GitCli): Promise<string | null> {
+  const head = await readFile(join(findGitDir(cli.dir), 'HEAD'), 'utf8').catch(() => '');
+  const match = /^ref: refs\/heads\/(.+)$/m.exec(head);
+  return match ? match[1]!.trim() : null;
 }
 
 async function startPoint(cli: GitCli, start: string | undefined): Promise<string | null> {
@@ -164,15 +172,13 @@ async function removeHalfCheckedOutFiles(cli: GitCli, from: string | null, to: s
 }
 
 async function syncJournal(cli: GitCli): Promise<string> {
-  return join((await cli.run(['rev-parse', '--absolute-git-dir'])).trim(), 'cairn-sync');
+  return join(findGitDir(cli.dir), 'cairn-sync');
 }
 
 /** The branch checked out in a work tree, or null in a bare repository or on a detached HEAD. */
 async function checkedOutBranch(cli: GitCli): Promise<string | null> {
-  const bare = (await cli.run(['rev-parse', '--is-bare-repository'])).trim() === 'true';
-  if (bare) return null;
-  const ref = await cli.tryRun(['symbolic-ref', '--quiet', 'HEAD']);
-  return ref.ok ? ref.stdout.trim().replace(/^refs\/heads\//, '') : null;
+  const bare = findGitDir(cli.dir) === resolve(cli.dir);
+  return bare ? null : headBranch(cli);
 }
 
 /** Local edits to the paths a stage writes would be overwritten: refuse before writing anything. */
