@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { evaluateCocoBoxes, type CocoAnnotation, type CocoDetection, type CocoGroundTruth } from '../src/metrics/coco-eval.js';
 import type { Bench } from './types.js';
+import { createPrng } from '../src/demo/prng.js';
 
 export const bench: Bench = async ({ quick }) => {
   const scale = quick ? 10 : 1;
@@ -27,7 +28,8 @@ export const bench: Bench = async ({ quick }) => {
 };
 
 function generateCocoSet(imageCount: number, detectionCount: number, classes: number, seed: number) {
-  const random = mulberry32(seed);
+  const prng = createPrng(seed);
+  const random = () => prng.next();
   const images = Array.from({ length: imageCount }, (_, i) => ({ id: i + 1, width: 1024, height: 768 }));
   const annotations: CocoAnnotation[] = [];
   for (const image of images) {
@@ -53,15 +55,4 @@ function generateCocoSet(imageCount: number, detectionCount: number, classes: nu
   }
   const groundTruth: CocoGroundTruth = { images, annotations, categories: Array.from({ length: classes }, (_, k) => ({ id: k + 1, name: `class_${k}` })) };
   return { groundTruth, detections };
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -4,10 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import { fitIsotonic, predictIsotonicAll } from '../src/metrics/isotonic.js';
 import type { Bench, BenchFigure } from './types.js';
+import { createPrng } from '../src/demo/prng.js';
 
 export const bench: Bench = async ({ quick }) => {
   const n = quick ? 100_000 : 1_000_000;
-  const random = mulberry32(7);
+  const prng = createPrng(7);
+  const random = () => prng.next();
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const weights = new Float64Array(n);
@@ -39,15 +41,4 @@ function median(rounds: number, run: () => unknown): number {
     times.push((performance.now() - start) / 1000);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,96 @@
+import { InputError } from '../errors.js';
+import { assertSeed } from '../model/prng.js';
+
+/** How one head (or one column group of the grid head) is fitted: mini-batch Adam with L2. */
+export interface FitConfig {
+  /** Passes over the rows; raised when needed so that every fit takes at least `minSteps` steps. */
+  epochs: number;
+  /** Rows per Adam step. */
+  batchSize: number;
+  /** Adam's step size at the first step; it decays linearly to zero by the last. */
+  learningRate: number;
+  /** L2 penalty on the weights (not the biases), in standardised feature units. */
+  l2: number;
+}
+
+/** Everything that decides the trained heads besides the data. */
+export interface TrainConfig {
+  /** Seed of the data order, an integer in [0, 2^32). */
+  seed: number;
+  /** Fewest Adam steps of any fit, so that a small dataset still converges. */
+  minSteps: number;
+  /** The image class head on the pooled image features. */
+  classHead: FitConfig;
+  /** The grid head's objectness column, on every cell. */
+  objectness: FitConfig;
+  /** The grid head's region class columns, on the cells that own a box. */
+  regionClasses: FitConfig;
+  /** The grid head's box columns, on the cells that own a box. */
+  boxes: FitConfig;
+  /**
+   * Weight of an object cell in the objectness loss, or `'auto'`: √(negative cells / positive cells),
+   * halfway in log scale between the raw imbalance and full balancing, which keeps scores usable.
+   */
+  positiveWeight: number | 'auto';
+}
+
+/** Overrides of the defaults; each head's settings may be given in part. */
+export type TrainConfigOverrides = Partial<Omit<TrainConfig, 'classHead' | 'objectness' | 'regionClasses' | 'boxes'>> & {
+  classHead?: Partial<FitConfig>;
+  objectness?: Partial<FitConfig>;
+  regionClasses?: Partial<FitConfig>;
+  boxes?: Partial<FitConfig>;
+};
+
+/**
+ * The defaults: on the demo dataset, doubling the epochs changed macro F1 and AP50 by under 0.01, and
+ * these keep the heads of 10,000 images to a few seconds on two cores.
+ */
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  seed: 0,
+  minSteps: 2000,
+  classHead: { epochs: 30, batchSize: 64, learningRate: 0.01, l2: 1e-4 },
+  objectness: { epochs: 4, batchSize: 512, learningRate: 0.01, l2: 1e-5 },
+  regionClasses: { epochs: 40, batchSize: 64, learningRate: 0.01, l2: 1e-4 },
+  boxes: { epochs: 40, batchSize: 64, learningRate: 0.01, l2: 1e-4 },
+  positiveWeight: 'auto',
+};
+
+const FIT_KEYS = ['classHead', 'objectness', 'regionClasses', 'boxes'] as const;
+
+/** Fills in defaults and throws an `InputError` naming the field for any value out of range. */
+export function resolveTrainConfig(overrides: TrainConfigOverrides = {}): TrainConfig {
+  const config: TrainConfig = {
+    seed: overrides.seed ?? DEFAULT_TRAIN_CONFIG.seed,
+    minSteps: overrides.minSteps ?? DEFAULT_TRAIN_CONFIG.minSteps,
+    classHead: { ...DEFAULT_TRAIN_CONFIG.classHead, ...overrides.classHead },
+    objectness: { ...DEFAULT_TRAIN_CONFIG.objectness, ...overrides.objectness },
+    regionClasses: { ...DEFAULT_TRAIN_CONFIG.regionClasses, ...overrides.regionClasses },
+    boxes: { ...DEFAULT_TRAIN_CONFIG.boxes, ...overrides.boxes },
+    positiveWeight: overrides.positiveWeight ?? DEFAULT_TRAIN_CONFIG.positiveWeight,
+  };
+  assertSeed(config.seed);
+  assertInteger('minSteps', config.minSteps, 0);
+  for (const key of FIT_KEYS) {
+    const fit = config[key];
+    assertInteger(`${key}.epochs`, fit.epochs, 1);
+    assertInteger(`${key}.batchSize`, fit.batchSize, 1);
+    assertPositive(`${key}.learningRate`, fit.learningRate, false);
+    assertPositive(`${key}.l2`, fit.l2, true);
+  }
+  if (config.positiveWeight !== 'auto') assertPositive('positiveWeight', config.positiveWeight, false);
+  return config;
+}
+
+function assertInteger(field: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InputError(`train config: ${field} must be an integer ≥ ${min}, got ${value}`, { rule: 'train-config', field, value });
+  }
+}
+
+function assertPositive(field: string, value: number, zeroAllowed: boolean): void {
+  if (!(Number.isFinite(value) && (value > 0 || (zeroAllowed && value === 0)))) {
+    const what = zeroAllowed ? '≥ 0' : '> 0';
+    throw new InputError(`train config: ${field} must be a finite number ${what}, got ${value}`, { rule: 'train-config', field, value });
+  }
+}

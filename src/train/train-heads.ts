@@ -1,0 +1,183 @@
+/**
+ * Trains the two heads of cairn's built-in model on features the extractor already computed. Pure and
+ * deterministic: the same input and config give bit-identical weights (see `fit-dense.ts`).
+ *
+ * - Class head: multinomial logistic regression on the image features; each row weighs its sample
+ *   weight (1 for a human label, less for a weak one) times its class's inverse-frequency weight.
+ * - Grid head: its columns are independent linear models on the cell features, so each group is fitted
+ *   on the rows it concerns: objectness (binary cross-entropy, object cells up-weighted) on every
+ *   cell; region class softmax (class-weighted) and box logits (smooth-L1) on object cells only.
+ */
+import { InputError } from '../errors.js';
+import { gridHeadChannels, type DenseWeights } from '../model/model-spec.js';
+import type { FeatureBatch } from '../model/reference-features.js';
+import { createPrng } from '../model/prng.js';
+import { fitDense, plannedEpochs, type DenseFit, type DenseProblem } from './fit-dense.js';
+import { buildGridTargets, type RegionTarget } from './grid-targets.js';
+import { binaryCrossEntropy, inverseFrequencyWeights, smoothL1, softmaxCrossEntropy } from './losses.js';
+import type { Dense64 } from './standardise.js';
+import type { FitConfig, TrainConfig } from './train-config.js';
+import { assertHeadTrainingInput } from './assert-head-input.js';
+
+/** What the heads learn from one item. */
+export interface HeadTrainingItem {
+  /** Image class index, or null for an item without a label (the class head skips it). */
+  classIndex: number | null;
+  /** Sample weight in [0, 1] of the image class label: 1 for human labels, a weak label's weight otherwise. */
+  weight: number;
+  /** The item's boxes; every object in the image is taken to be among them. */
+  regions: readonly RegionTarget[];
+}
+
+/** Features of every item, in item order, and the names' counts. */
+export interface HeadTrainingInput {
+  features: FeatureBatch;
+  imageFeatureSize: number;
+  cellFeatureSize: number;
+  gridSize: number;
+  classCount: number;
+  regionClassCount: number;
+  items: readonly HeadTrainingItem[];
+}
+
+/** How one fit went. */
+export interface FitStats {
+  rows: number;
+  epochs: number;
+  steps: number;
+  finalLoss: number;
+}
+
+export interface TrainingStats {
+  classHead: FitStats;
+  objectness: FitStats;
+  regionClasses: FitStats;
+  boxes: FitStats;
+  /** Cells that own a box, and the objectness weight each got. */
+  positiveCells: number;
+  positiveWeight: number;
+}
+
+/** The heads in the layout `ModelSpec` expects, and how training went. */
+export interface TrainedHeads {
+  classHead: DenseWeights;
+  gridHead: DenseWeights;
+  stats: TrainingStats;
+}
+
+const FIT_ORDER = ['classHead', 'objectness', 'regionClasses', 'boxes'] as const;
+type FitName = (typeof FIT_ORDER)[number];
+
+/**
+ * Trains both heads. `onProgress(done, total)` counts epochs over all fits. Throws an `InputError` when
+ * the input is inconsistent or no item has an image class label.
+ */
+export function trainHeads(input: HeadTrainingInput, config: TrainConfig, onProgress?: (done: number, total: number) => void): TrainedHeads {
+  assertHeadTrainingInput(input);
+  const problems = buildProblems(input, config);
+  const total = FIT_ORDER.reduce((sum, name) => sum + plannedEpochs(problems[name].rows.length, config[name], config.minSteps), 0);
+  // One seed a fit, drawn in a fixed order, so that changing one fit's config leaves the others' order alone.
+  const seeds = createPrng(config.seed);
+  let done = 0;
+  const fits = {} as Record<FitName, DenseFit>;
+  for (const name of FIT_ORDER) {
+    fits[name] = fitDense(problems[name], config[name], {
+      seed: seeds.nextUint32(),
+      minSteps: config.minSteps,
+      onEpoch: () => onProgress?.(++done, total),
+    });
+  }
+  const statsOf = (name: FitName): FitStats => ({ rows: problems[name].rows.length, epochs: fits[name].epochs, steps: fits[name].steps, finalLoss: fits[name].finalLoss });
+  return {
+    classHead: toFloat32(fits.classHead.layer),
+    gridHead: assembleGridHead([fits.objectness.layer, fits.regionClasses.layer, fits.boxes.layer], input.cellFeatureSize),
+    stats: {
+      classHead: statsOf('classHead'),
+      objectness: statsOf('objectness'),
+      regionClasses: statsOf('regionClasses'),
+      boxes: statsOf('boxes'),
+      positiveCells: problems.boxes.rows.length,
+      positiveWeight: problems.positiveWeight,
+    },
+  };
+}
+
+function buildProblems(input: HeadTrainingInput, config: TrainConfig): Record<FitName, DenseProblem> & { positiveWeight: number } {
+  const { features, items, imageFeatureSize: F, cellFeatureSize: D } = input;
+  const labelled = items.flatMap((item, index) => (item.classIndex !== null && item.weight > 0 ? [index] : []));
+  if (labelled.length === 0) throw new InputError('no item has an image class label with a positive weight', { rule: 'no-class-labels' });
+  const classTargets = Int32Array.from(labelled, (index) => items[index]!.classIndex!);
+  const sampleWeights = Float64Array.from(labelled, (index) => items[index]!.weight);
+  const classWeights = inverseFrequencyWeights(classTargets, sampleWeights, input.classCount);
+  const classRowWeights = sampleWeights.map((w, p) => w * classWeights[classTargets[p]!]!);
+
+  const targets = buildGridTargets(items, input.gridSize);
+  const cellCount = targets.objectness.length;
+  const positives = targets.positiveCells.length;
+  const positiveWeight = resolvePositiveWeight(config.positiveWeight, positives, cellCount - positives);
+  const cellWeights = Float64Array.from(targets.objectness, (y) => (y === 1 ? positiveWeight : 1));
+  const unit = new Float64Array(positives).fill(1);
+  const regionWeights = inverseFrequencyWeights(targets.regionClasses, unit, input.regionClassCount);
+  const regionRowWeights = Float64Array.from(targets.regionClasses, (c) => regionWeights[c]!);
+  const R = input.regionClassCount;
+
+  return {
+    classHead: problem(features.imageFeatures, F, input.classCount, Int32Array.from(labelled), softmaxCrossEntropy(classTargets, classRowWeights), sum(classRowWeights)),
+    objectness: {
+      ...problem(features.cellFeatures, D, 1, Int32Array.from(cellWeights.keys()), binaryCrossEntropy(targets.objectness, cellWeights), sum(cellWeights)),
+      initialBias: Float64Array.of(priorLogit((positives * positiveWeight) / sum(cellWeights))),
+    },
+    regionClasses: problem(features.cellFeatures, D, R, targets.positiveCells, softmaxCrossEntropy(targets.regionClasses, regionRowWeights), positives),
+    boxes: { ...problem(features.cellFeatures, D, 4, targets.positiveCells, smoothL1(targets.boxes), positives), initialBias: columnMeans(targets.boxes, 4) },
+    positiveWeight,
+  };
+}
+
+function problem(features: Float32Array, inputs: number, outputs: number, rows: Int32Array, loss: DenseProblem['loss'], normaliser: number): DenseProblem {
+  return { features, inputs, outputs, rows, loss, normaliser };
+}
+
+/** The log-odds of a rate, kept finite for a rate of 0 or 1. */
+function priorLogit(rate: number): number {
+  const p = Math.min(1 - 1e-4, Math.max(1e-4, rate));
+  return Math.log(p / (1 - p));
+}
+
+function columnMeans(values: Float64Array, width: number): Float64Array {
+  const means = new Float64Array(width);
+  const rows = values.length / width;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) means[j]! += values[r * width + j]!;
+  return rows === 0 ? means : means.map((total) => total / rows);
+}
+
+function resolvePositiveWeight(setting: TrainConfig['positiveWeight'], positives: number, negatives: number): number {
+  if (setting !== 'auto') return setting;
+  return positives === 0 ? 1 : Math.max(1, Math.sqrt(negatives / positives));
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function toFloat32(layer: Dense64): DenseWeights {
+  return { weight: Float32Array.from(layer.weight), bias: Float32Array.from(layer.bias) };
+}
+
+/** Interleaves the column groups into the grid head's [D × (1 + R + 4)] layout: objectness, region logits, tx, ty, tw, th. */
+function assembleGridHead(groups: readonly Dense64[], inputs: number): DenseWeights {
+  const widths = groups.map((group) => group.bias.length);
+  const channels = widths.reduce((a, b) => a + b, 0);
+  const weight = new Float32Array(inputs * channels);
+  const bias = new Float32Array(channels);
+  let offset = 0;
+  groups.forEach((group, g) => {
+    const width = widths[g]!;
+    for (let i = 0; i < inputs; i++) for (let j = 0; j < width; j++) weight[i * channels + offset + j] = group.weight[i * width + j]!;
+    bias.set(group.bias, offset);
+    offset += width;
+  });
+  if (channels !== gridHeadChannels(widths[1]!)) throw new Error('grid head column groups do not match the layout');
+  return { weight, bias };
+}
