@@ -1,5 +1,6 @@
 // The built-in trainer: heads trained in TypeScript on the fixed extractor's features.
 export { extractImageFeatures, type ExtractImageFeaturesOptions, type ImageSource } from './extract-image-features.js';
+export { planTrainingItems } from './plan-training-items.js';
 export { buildGridTargets, cellOf, type GridTargets, type RegionTarget } from './grid-targets.js';
 export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, type FitConfig, type TrainConfig, type TrainConfigOverrides } from './train-config.js';
 export {

@@ -103,28 +103,33 @@ export function trainHeads(input: HeadTrainingInput, config: TrainConfig, onProg
 }
 
 function buildProblems(input: HeadTrainingInput, config: TrainConfig): Record<FitName, DenseProblem> & { positiveWeight: number } {
-  const { features, items, imageFeatureSize: F, cellFeatureSize: D } = input;
+  return { classHead: buildClassProblem(input), ...buildGridProblems(input, config) };
+}
+
+/** Labelled items only; each row weighs its sample weight times its class's inverse-frequency weight. */
+function buildClassProblem({ features, items, imageFeatureSize, classCount }: HeadTrainingInput): DenseProblem {
   const labelled = items.flatMap((item, index) => (item.classIndex !== null && item.weight > 0 ? [index] : []));
   if (labelled.length === 0) throw new InputError('no item has an image class label with a positive weight', { rule: 'no-class-labels' });
-  const classTargets = Int32Array.from(labelled, (index) => items[index]!.classIndex!);
+  const targets = Int32Array.from(labelled, (index) => items[index]!.classIndex!);
   const sampleWeights = Float64Array.from(labelled, (index) => items[index]!.weight);
-  const classWeights = inverseFrequencyWeights(classTargets, sampleWeights, input.classCount);
-  const classRowWeights = sampleWeights.map((w, p) => w * classWeights[classTargets[p]!]!);
+  const classWeights = inverseFrequencyWeights(targets, sampleWeights, classCount);
+  const rowWeights = sampleWeights.map((w, p) => w * classWeights[targets[p]!]!);
+  return problem(features.imageFeatures, imageFeatureSize, classCount, Int32Array.from(labelled), softmaxCrossEntropy(targets, rowWeights), sum(rowWeights));
+}
 
+/** Objectness on every cell; region classes and boxes on object cells. Biases start at the best constants. */
+function buildGridProblems(input: HeadTrainingInput, config: TrainConfig) {
+  const { features, items, cellFeatureSize: D, regionClassCount: R } = input;
   const targets = buildGridTargets(items, input.gridSize);
-  const cellCount = targets.objectness.length;
   const positives = targets.positiveCells.length;
-  const positiveWeight = resolvePositiveWeight(config.positiveWeight, positives, cellCount - positives);
+  const positiveWeight = resolvePositiveWeight(config.positiveWeight, positives, targets.objectness.length - positives);
   const cellWeights = Float64Array.from(targets.objectness, (y) => (y === 1 ? positiveWeight : 1));
-  const unit = new Float64Array(positives).fill(1);
-  const regionWeights = inverseFrequencyWeights(targets.regionClasses, unit, input.regionClassCount);
+  const allCells = Int32Array.from(cellWeights.keys());
+  const regionWeights = inverseFrequencyWeights(targets.regionClasses, new Float64Array(positives).fill(1), R);
   const regionRowWeights = Float64Array.from(targets.regionClasses, (c) => regionWeights[c]!);
-  const R = input.regionClassCount;
-
   return {
-    classHead: problem(features.imageFeatures, F, input.classCount, Int32Array.from(labelled), softmaxCrossEntropy(classTargets, classRowWeights), sum(classRowWeights)),
     objectness: {
-      ...problem(features.cellFeatures, D, 1, Int32Array.from(cellWeights.keys()), binaryCrossEntropy(targets.objectness, cellWeights), sum(cellWeights)),
+      ...problem(features.cellFeatures, D, 1, allCells, binaryCrossEntropy(targets.objectness, cellWeights), sum(cellWeights)),
       initialBias: Float64Array.of(priorLogit((positives * positiveWeight) / sum(cellWeights))),
     },
     regionClasses: problem(features.cellFeatures, D, R, targets.positiveCells, softmaxCrossEntropy(targets.regionClasses, regionRowWeights), positives),
