@@ -44,14 +44,6 @@ export async function readDatasetVersion(reader: RepoReader, ref: string, datase
   };
 }
 
-/** A dataset version with all its items in memory: for small versions and tests. */
-export async function loadDatasetVersion(reader: RepoReader, ref: string, dataset: string, version: string) {
-  const read = await readDatasetVersion(reader, ref, dataset, version);
-  const items: DatasetItem[] = [];
-  read.forEachItem((item) => items.push(item));
-  return { manifest: read.manifest, manifestRef: read.manifestRef, weakLabels: read.weakLabels, items };
-}
-
 async function readListed(reader: RepoReader, ref: string, manifest: DatasetArtifact, path: string, name: string): Promise<Uint8Array> {
   const bytes = await reader.readFile(ref, path);
   if (!bytes) throw new NotFoundError(`${path} is listed in the manifest but missing at ${ref}`, { file: path, ref });

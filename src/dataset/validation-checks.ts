@@ -179,10 +179,3 @@ export function checkImages(): DatasetCheck {
 }
 
 export const DATASET_CHECKS = [checkTaxonomy, checkClassDistribution, checkRegionBoxes, checkConflictingLabels, checkFreshness, checkLeakage, checkImages];
-
-/** Runs every check over `items`; the convenience form for items already in memory. */
-export function runDatasetChecks(items: Iterable<DatasetItem>, context: CheckContext): Check[] {
-  const checks = DATASET_CHECKS.map((create) => create(context));
-  for (const item of items) for (const check of checks) check.add(item);
-  return checks.map((check) => check.finish());
-}
