@@ -80,7 +80,7 @@ export function forEachLine<K extends KindName>(
     if (end === -1) end = length;
     line++;
     const content = buffer ? buffer.toString('utf8', start, end) : (bytes as string).slice(start, end);
-    visit(validateArtifact(kind, parseJsonText(content, `${file}:${line}`), file, line), line, content);
+    visit(validateArtifact(kind, parseJsonLine(content, file, line), file, line), line, content);
     start = end + 1;
   }
   return line;
@@ -105,6 +105,16 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`, { file, rule: 'json-syntax' }, { cause: error });
   }
+}
+
+/** `parseJsonText` for one JSONL line, naming `file:line` only when it fails (a file has many lines). */
+function parseJsonLine(text: string, file: string, line: number): unknown {
+  try {
+    if (text.length > 0) return JSON.parse(text);
+  } catch {
+    // Thrown again below, with the file and line named.
+  }
+  return parseJsonText(text, `${file}:${line}`);
 }
 
 function parseYamlText(text: string, file: string): unknown {

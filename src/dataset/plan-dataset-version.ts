@@ -7,6 +7,8 @@ import type { DatasetArtifact, DatasetItem, WeakLabel } from '../artifacts/schem
 import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
 import type { FileWrite } from '../store/commit-files.js';
 import { DatasetVersion } from './dataset-version.js';
+import { formatItemLine } from './format-item-line.js';
+import { LabelLists } from './label-lists.js';
 import { assignSplit } from './split.js';
 
 /** One labelled task, normalised, with its image facts; the item it becomes has this id. */
@@ -57,8 +59,8 @@ export interface Entry {
   taskId: number;
   text: string;
   split: DatasetItem['split'];
-  classes: string[];
-  regionLabels: string[];
+  classes: readonly string[];
+  regionLabels: readonly string[];
   missingImage: boolean;
 }
 
@@ -71,7 +73,8 @@ export interface Entry {
 export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersionPlan | null {
   const { config, parent } = input;
   const entries = new Map<string, Entry>();
-  parent?.forEachItem((item, text) => entries.set(item.id, entryOf(item, text)));
+  const lists = new LabelLists();
+  parent?.forEachItem((item, text) => entries.set(item.id, entryOf(item, text, lists)));
   let added = 0;
   let updated = 0;
   for (const next of input.items) {
@@ -87,10 +90,11 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
 
   const ordered = [...entries.entries()].sort(([aId, a], [bId, b]) => a.taskId - b.taskId || compare(aId, bId)).map(([, entry]) => entry);
   const version = parent ? DatasetVersion.parse(parent.manifest.dataset_version).next().toString() : DatasetVersion.first().toString();
-  // The file is handed to the store as its lines: joined, it would be one more copy of the dataset.
-  const itemLines = ordered.map((entry) => `${entry.text}\n`);
-  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemLines, linesValidated: true }];
-  const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemLines) };
+  // The file is handed to the store as its lines and their newlines: joined (or each line with its
+  // newline), the text would be copied once more, and it is the largest thing ingestion holds.
+  const itemChunks = ordered.flatMap((entry) => [entry.text, '\n']);
+  const files: FileWrite[] = [{ path: paths.datasetItems(config.dataset, version), content: itemChunks, linesValidated: true }];
+  const listed: DatasetArtifact['files'] = { 'items.jsonl': fileEntry(itemChunks) };
   if (weak.length > 0) {
     const weakText = weak.map((label) => `${formatJsonLine(label)}\n`).join('');
     files.push({ path: paths.weakLabels(config.dataset, version), content: weakText });
@@ -115,11 +119,12 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
 
 /**
  * The item an ingested task becomes, in its hash-assigned split, reduced to its canonical line:
- * ingestion prepares each task as it streams past and keeps no objects.
+ * ingestion prepares each task as it streams past and keeps no objects. Pass one `lists` for
+ * every item of a run, so that items with the same labels share one list of them.
  */
-export function prepareItem(next: IngestedItem, config: DatasetConfig): PreparedItem {
+export function prepareItem(next: IngestedItem, config: DatasetConfig, lists = new LabelLists()): PreparedItem {
   const item = validateArtifact('DatasetItem', { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item }, `item ${next.id}`);
-  return { id: next.id, taskId: next.taskId, updatedAt: next.updatedAt, entry: entryOf(item, formatJsonLine(item)) };
+  return { id: next.id, taskId: next.taskId, updatedAt: next.updatedAt, entry: entryOf(item, formatItemLine(item), lists) };
 }
 
 /** Newest (updated_at, task_id) seen so far: the next run ingests only tasks after it. */
@@ -139,13 +144,13 @@ export function isAfter(task: { updatedAt: string; taskId: number }, cursor: Dat
 
 const FIXED_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-function entryOf(item: DatasetItem, text: string): Entry {
+function entryOf(item: DatasetItem, text: string, lists: LabelLists): Entry {
   return {
     taskId: item.annotation.task_id,
     text,
     split: item.split,
-    classes: item.classes,
-    regionLabels: item.regions.map((region) => region.label),
+    classes: lists.share(item.classes),
+    regionLabels: lists.share(item.regions.map((region) => region.label)),
     missingImage: item.image.sha256 === null,
   };
 }
@@ -171,15 +176,35 @@ function mergeWeakLabels(previous: WeakLabel[], incoming: WeakLabel[]): WeakLabe
   return [...merged.values()].sort((a, b) => compare(a.item_id, b.item_id) || compare(a.observed_at, b.observed_at) || compare(a.source, b.source) || compare(a.label, b.label));
 }
 
+/**
+ * Hashes the chunks through one reused buffer: a hash call per 500-byte line costs more than the
+ * hashing, and joining lines into larger strings leaves a trail of them for the collector.
+ */
 function fileEntry(chunks: readonly string[]): { sha256: string; bytes: number } {
   const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(HASH_BUFFER_BYTES);
   let bytes = 0;
+  let used = 0;
   for (const chunk of chunks) {
-    hash.update(chunk);
-    bytes += Buffer.byteLength(chunk);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (used + chunk.length * 3 > buffer.length) {
+      hash.update(buffer.subarray(0, used));
+      used = 0;
+    }
+    if (chunk.length * 3 > buffer.length) {
+      hash.update(chunk, 'utf8');
+      bytes += Buffer.byteLength(chunk, 'utf8');
+    } else {
+      const written = buffer.write(chunk, used, 'utf8');
+      used += written;
+      bytes += written;
+    }
   }
+  hash.update(buffer.subarray(0, used));
   return { sha256: hash.digest('hex'), bytes };
 }
+
+const HASH_BUFFER_BYTES = 1 << 20;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

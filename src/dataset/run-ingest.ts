@@ -6,12 +6,13 @@ import { paths } from '../artifacts/layout.js';
 import type { DatasetArtifact } from '../artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
 import { NotFoundError } from '../errors.js';
-import { describeImage } from '../images/describe-image.js';
+import type { ImageFacts } from '../images/describe-image.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { commitStage, type CommitStageOptions } from '../store/stage-writer.js';
 import { TaskLabelChecks } from './assert-task-labels.js';
+import { LabelLists } from './label-lists.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
-import { isAfter, planDatasetVersion, prepareItem, type PreparedItem } from './plan-dataset-version.js';
+import { isAfter, planDatasetVersion, prepareItem, type IngestedItem, type PreparedItem } from './plan-dataset-version.js';
 import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
@@ -68,7 +69,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   let total = 0;
   let missingImages = 0;
   const window = new Set<Promise<void>>();
-  const limit = options.fetchImage ? (options.concurrency ?? 8) : 1;
+  const limit = options.concurrency ?? 8;
+  const imageFacts = options.fetchImage ? await imageFactsFetcher(options.fetchImage) : null;
+  const lists = new LabelLists();
+  const keep = (item: PreparedItem) => {
+    if (item.entry.missingImage) missingImages++;
+    prepared.push(item);
+  };
   for await (const task of source.tasks()) {
     total++;
     if ('skipped' in task) {
@@ -77,10 +84,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     }
     if (cursor && !isAfter(task, cursor)) continue;
     labels.add(task);
-    const work = prepare(task, config, options.fetchImage).then((item) => {
-      if (item.entry.missingImage) missingImages++;
-      prepared.push(item);
-    });
+    if (!imageFacts) {
+      // Nothing to wait for: a promise per task would only cost time and garbage.
+      keep(prepareItem(ingestedItem(task, config, null), config, lists));
+      continue;
+    }
+    const work = imageFacts(task).then((facts) => keep(prepareItem(ingestedItem(task, config, facts), config, lists)));
     window.add(work);
     void work.finally(() => window.delete(work));
     if (window.size >= limit) await Promise.race(window);
@@ -142,25 +151,28 @@ async function loadConfig(reader: RepoReader, ref: string, dataset: string): Pro
   return config;
 }
 
-async function prepare(task: LabelledTask, config: DatasetConfig, fetchImage: ImageFetcher | null): Promise<PreparedItem> {
-  const bytes = fetchImage ? await fetchImage(task.image.url, task.taskId) : null;
-  const facts = bytes ? await describeImage(bytes) : null;
-  const id = `${config.label_studio.project}-${task.taskId}`;
-  return prepareItem(
-    {
-      id,
-      taskId: task.taskId,
-      updatedAt: task.updatedAt,
-      item: {
-        image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
-        classes: task.classes,
-        regions: task.regions,
-        annotation: task.annotation,
-        meta: task.meta,
-      },
+/** Fetches and describes a task's image; sharp (libvips, some 30 MB of memory) loads only for a run that fetches images. */
+async function imageFactsFetcher(fetchImage: ImageFetcher): Promise<(task: LabelledTask) => Promise<ImageFacts | null>> {
+  const { describeImage } = await import('../images/describe-image.js');
+  return async (task) => {
+    const bytes = await fetchImage(task.image.url, task.taskId);
+    return bytes ? describeImage(bytes) : null;
+  };
+}
+
+function ingestedItem(task: LabelledTask, config: DatasetConfig, facts: ImageFacts | null): IngestedItem {
+  return {
+    id: `${config.label_studio.project}-${task.taskId}`,
+    taskId: task.taskId,
+    updatedAt: task.updatedAt,
+    item: {
+      image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
+      classes: task.classes,
+      regions: task.regions,
+      annotation: task.annotation,
+      meta: task.meta,
     },
-    config,
-  );
+  };
 }
 
 function sourceOf(source: TaskSource, config: DatasetConfig, exportSha256: string, tasks: number): DatasetArtifact['source'] {

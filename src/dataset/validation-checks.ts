@@ -87,14 +87,15 @@ export function checkRegionBoxes({ thresholds }: CheckContext): DatasetCheck {
   const faults = new Faults();
   return {
     add(item) {
+      // Named only when at fault: a dataset's regions are many and nearly all sound.
+      const where = (index: number) => `${item.id} region ${index} (${item.regions[index]!.label})`;
       item.regions.forEach((region, index) => {
-        const where = `${item.id} region ${index} (${region.label})`;
         const box = region.rotation === 0 ? region : (region.envelope ?? region);
-        if (box.x < 0 || box.y < 0 || box.x > 1 || box.y > 1) faults.add(`${where}: corner outside [0,1]`);
-        else if (box.x + box.width > 1 + SLACK) faults.add(`${where}: x + width = ${(box.x + box.width).toFixed(6)} > 1`);
-        else if (box.y + box.height > 1 + SLACK) faults.add(`${where}: y + height = ${(box.y + box.height).toFixed(6)} > 1`);
+        if (box.x < 0 || box.y < 0 || box.x > 1 || box.y > 1) faults.add(`${where(index)}: corner outside [0,1]`);
+        else if (box.x + box.width > 1 + SLACK) faults.add(`${where(index)}: x + width = ${(box.x + box.width).toFixed(6)} > 1`);
+        else if (box.y + box.height > 1 + SLACK) faults.add(`${where(index)}: y + height = ${(box.y + box.height).toFixed(6)} > 1`);
         else if (region.width < thresholds.min_region_size || region.height < thresholds.min_region_size) {
-          faults.add(`${where}: degenerate, ${region.width.toFixed(4)} × ${region.height.toFixed(4)} is below ${thresholds.min_region_size}`);
+          faults.add(`${where(index)}: degenerate, ${region.width.toFixed(4)} × ${region.height.toFixed(4)} is below ${thresholds.min_region_size}`);
         }
       });
     },
