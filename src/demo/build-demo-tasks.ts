@@ -107,7 +107,8 @@ function annotateBatch(context: BatchContext, prng: Prng, batch: { from: number;
       drafts: [],
       predictions: [],
       data: { image: demoImageUrl(options.projectId, demoImageFileName(options.seed, index)), taxonomy_version: options.taxonomyVersion },
-      meta: {},
+      // How the background was painted: the subgroup the demo model's bias report compares.
+      meta: { background: context.scenes[index]!.background.kind },
       created_at: formatMicros(createdAt),
       updated_at: touch.fields.updated_at,
       inner_id: id,

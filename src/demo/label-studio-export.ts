@@ -56,7 +56,8 @@ export interface LabelStudioTask {
   drafts: never[];
   predictions: never[];
   data: { image: string; taxonomy_version: string };
-  meta: Record<string, never>;
+  /** Free-form task metadata; the demo records how the background was painted. */
+  meta: Record<string, string>;
   created_at: string;
   updated_at: string;
   inner_id: number;

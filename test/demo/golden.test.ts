@@ -11,8 +11,8 @@ const dataset = buildDemoDataset({ seed: 2024, count: 50 });
 
 describe('the demo dataset for seed 2024, 50 tasks', () => {
   it('has pinned exports and weak labels', () => {
-    expect(sha256(JSON.stringify(dataset.exports.first, null, 2))).toBe('91b10aad21651d18b1c644a4743c49f0cbb270767d9f70b5b60db7e2cb859e6b');
-    expect(sha256(JSON.stringify(dataset.exports.second, null, 2))).toBe('fac197cf214f3ae3bc249bb6f335797ec71dc0dc90c24e6bffd0c47889eff21f');
+    expect(sha256(JSON.stringify(dataset.exports.first, null, 2))).toBe('b448beca1f25162f9a905d86926952e6c6935d1754f5a6c8eee524047f6ff217');
+    expect(sha256(JSON.stringify(dataset.exports.second, null, 2))).toBe('5fda5fc17836f757e7a8c7019e88acd71b766702833bdfd832f568197019191c');
     expect(sha256(JSON.stringify(dataset.weakLabels))).toBe('6b28cf8579b016ea43f126234ac1e3017814990191b6eaf959171603e5b8df7a');
   });
 
