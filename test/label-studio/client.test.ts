@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError, LabelStudioError } from '../../src/errors.js';
 import { authForToken, LabelStudioClient, presignPath, type LabelStudioClientOptions } from '../../src/label-studio/client.js';
 import { startFakeLabelStudio, type FakeLabelStudio } from './fake-label-studio.js';
+import { rejection } from '../helpers/rejection.js';
 
 let ls: FakeLabelStudio;
 let dir: string;
@@ -27,15 +28,6 @@ function legacyClient(options: Partial<LabelStudioClientOptions> = {}): LabelStu
 
 function patClient(token = ls.state.personalAccessToken): LabelStudioClient {
   return new LabelStudioClient({ baseUrl: ls.url, auth: { kind: 'personal-access-token', token } });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
 }
 
 const paths = () => ls.requests.map((request) => `${request.method} ${request.path}`);
