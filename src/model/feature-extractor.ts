@@ -10,15 +10,23 @@
  *
  * Architecture, for an S×S×3 input (S a multiple of 8, default 64):
  *
- *   conv 3×3 (3→16) + ReLU + maxpool 2      → S/2 × S/2 × 16
- *   conv 3×3 (16→32) + ReLU + maxpool 2     → S/4 × S/4 × 32
- *   conv 3×3 (32→64) + ReLU                 → S/4 × S/4 × 64   (the feature map)
- *   image feature: [global average, global max] of the feature map          → 128
- *   grid features: maxpool 2 of the feature map, one 64-vector per cell     → G×G×64, G = S/8
+ *   colour spread: max(R, G, B) − min(R, G, B) per pixel  → S × S × 1
+ *   conv 3×3 (1→16) + ReLU + maxpool 2                     → S/2 × S/2 × 16
+ *   conv 3×3 (16→32) + ReLU + maxpool 2                    → S/4 × S/4 × 32
+ *   conv 3×3 (32→64) + ReLU                                → S/4 × S/4 × 64   (map A)
+ *   maxpool 2                                              → G × G × 64       (the grid map, G = S/8)
+ *   conv 3×3 (64→64) + ReLU                                → G × G × 64       (map B)
+ *   image feature: [global average, global max] of A, then of B            → 256
+ *   cell features: the grid map, one 64-vector per cell                     → G×G×64
  *
- * G = S/8 gives an 8×8 grid at 64 px: cells of 8 px, each seeing a 22 px receptive field, which is
- * coarse enough that one object rarely spans many cells yet fine enough to localise small regions.
+ * G = S/8 gives an 8×8 grid at 64 px: cells of 8 px, each seeing a 22 px receptive field; the grid
+ * head reads a cell's 3×3 neighbourhood, 38 px. Map B sees 38 px too, which lets the image features
+ * describe objects larger than map A's 18 px receptive field.
  * Convolutions are padded ("same") and have no bias.
+ *
+ * The colour spread (chroma) makes the features colour-invariant: random RGB filters mostly respond to
+ * an object's hue, which a linear head cannot use to tell shapes apart, while the spread marks
+ * saturated regions whatever their hue. It discards hue and brightness on purpose (decision 0004).
  */
 import { InputError } from '../errors.js';
 import { assertSeed, createPrng } from './prng.js';
@@ -36,8 +44,10 @@ export interface ConvLayer {
   inChannels: number;
   outChannels: number;
   weight: Float32Array;
-  /** Whether a 2×2 max pool follows the ReLU. */
+  /** Whether a 2×2 max pool follows the ReLU; the last pooled map is the grid map. */
   pooled: boolean;
+  /** Whether the global average and max of its ReLU output join the image features. */
+  globalPooled: boolean;
 }
 
 /** The generated weights and the shapes they imply. */
@@ -46,9 +56,9 @@ export interface ExtractorWeights {
   layers: readonly ConvLayer[];
   /** Grid side G: the grid head sees G×G cells. */
   gridSize: number;
-  /** Length of one image feature vector (global average and global max, concatenated). */
+  /** Length of one image feature vector (global average and global max of each globally pooled layer). */
   imageFeatureSize: number;
-  /** Length of one cell feature vector (channels of the last convolution). */
+  /** Length of one cell feature vector (channels of the grid map). */
   cellFeatureSize: number;
 }
 
@@ -56,10 +66,17 @@ export interface ExtractorWeights {
 export const DEFAULT_INPUT_SIZE = 64;
 /** Input channels: RGB. */
 export const INPUT_CHANNELS = 3;
+/** Channels the first convolution reads: the one colour-spread map. */
+export const SPREAD_CHANNELS = 1;
 /** Kernel side of every convolution. */
 export const KERNEL_SIZE = 3;
-const LAYER_CHANNELS = [16, 32, 64] as const;
-/** Input side / grid side: two pools in the trunk and one more for the grid. */
+const LAYERS = [
+  { outChannels: 16, pooled: true, globalPooled: false },
+  { outChannels: 32, pooled: true, globalPooled: false },
+  { outChannels: 64, pooled: true, globalPooled: true },
+  { outChannels: 64, pooled: false, globalPooled: true },
+] as const;
+/** Input side / grid side: the three pools of the trunk. */
 export const GRID_STRIDE = 8;
 
 /** Throws unless `spec` describes an extractor this build can generate. */
@@ -101,21 +118,22 @@ export function gridSizeFor(inputSize: number): number {
 export function buildExtractorWeights(spec: ExtractorSpec): ExtractorWeights {
   assertExtractorSpec(spec);
   const prng = createPrng(spec.seed);
-  let inChannels = INPUT_CHANNELS;
-  const layers = LAYER_CHANNELS.map((outChannels, index): ConvLayer => {
+  let inChannels = SPREAD_CHANNELS;
+  const layers = LAYERS.map(({ outChannels, pooled, globalPooled }): ConvLayer => {
     const fanIn = inChannels * KERNEL_SIZE * KERNEL_SIZE;
     const bound = Math.sqrt(6 / fanIn);
     const weight = new Float32Array(outChannels * fanIn);
     for (let i = 0; i < weight.length; i++) weight[i] = prng.nextUniform(-bound, bound);
-    const layer = { inChannels, outChannels, weight, pooled: index < LAYER_CHANNELS.length - 1 };
+    const layer = { inChannels, outChannels, weight, pooled, globalPooled };
     inChannels = outChannels;
     return layer;
   });
+  const gridLayer = layers.filter((layer) => layer.pooled).at(-1)!;
   return {
     spec: { seed: spec.seed, inputSize: spec.inputSize },
     layers,
     gridSize: gridSizeFor(spec.inputSize),
-    imageFeatureSize: 2 * inChannels,
-    cellFeatureSize: inChannels,
+    imageFeatureSize: layers.reduce((sum, layer) => sum + (layer.globalPooled ? 2 * layer.outChannels : 0), 0),
+    cellFeatureSize: gridLayer.outChannels,
   };
 }

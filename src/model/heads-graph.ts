@@ -1,5 +1,7 @@
 /**
- * The trained heads. The grid head's box parametrisation, per cell (column cx, row cy) of a G×G grid,
+ * The trained heads. The grid head is a 3×3 convolution on the grid map, so each cell's outputs read its
+ * neighbours too: a cell cannot tell that it holds an object's centre, nor how far the object reaches,
+ * from its own 22 px receptive field. Its box parametrisation, per cell (column cx, row cy) of a G×G grid,
  * from its outputs tx, ty, tw, th:
  *
  *   centre = ((cx + sigmoid(tx)) / G, (cy + sigmoid(ty)) / G)      inside the cell, always
@@ -12,6 +14,7 @@
  */
 import { FEATURE_NAMES } from './extractor-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
+import { HEAD_WINDOW } from './cell-neighbourhood.js';
 import { gridHeadChannels, type ModelSpec } from './model-spec.js';
 
 /** Names of the per-cell values the heads produce, for the postprocessing. */
@@ -48,15 +51,33 @@ function cellOrigins(gridSize: number): Float32Array {
   return origins;
 }
 
-/** Adds the grid head, a 1×1 convolution written as MatMul on the cell rows, and decodes its boxes. */
+/**
+ * The grid head's weight in ONNX Conv layout [outputs, D, 3, 3], from the spec's dense layout
+ * [(window row, window column, channel) × outputs] (see `readCellNeighbourhood`).
+ */
+function convolutionWeight(dense: Float32Array, channels: number, outputs: number): Float32Array {
+  const window = HEAD_WINDOW * HEAD_WINDOW;
+  const weight = new Float32Array(dense.length);
+  for (let o = 0; o < outputs; o++) {
+    for (let c = 0; c < channels; c++) {
+      for (let k = 0; k < window; k++) weight[(o * channels + c) * window + k] = dense[(k * channels + c) * outputs + o]!;
+    }
+  }
+  return weight;
+}
+
+/** Adds the grid head, a 3×3 convolution on `FEATURE_NAMES.grid` with one row of outputs per cell, and decodes its boxes. */
 export function addGridHead(graph: GraphBuilder, spec: ModelSpec, cellFeatureSize: number, gridSize: number): CellOutputs {
   const regions = spec.regionClasses.length;
   const channels = gridHeadChannels(regions);
   const cells = gridSize * gridSize;
-  const weight = graph.floats('grid_head_weight', [cellFeatureSize, channels], spec.gridHead.weight);
+  const weight = graph.floats('grid_head_weight', [channels, cellFeatureSize, HEAD_WINDOW, HEAD_WINDOW], convolutionWeight(spec.gridHead.weight, cellFeatureSize, channels));
   const bias = graph.floats('grid_head_bias', [channels], spec.gridHead.bias);
-  const product = graph.node('MatMul', [FEATURE_NAMES.cells, weight], 'grid_head_product');
-  const raw = graph.node('Add', [product, bias], 'grid_head_output');
+  const conv = graph.node('Conv', [FEATURE_NAMES.grid, weight, bias], 'grid_head_map', { kernel_shape: [HEAD_WINDOW, HEAD_WINDOW], pads: [1, 1, 1, 1] });
+  const channelsLast = graph.node('Transpose', [conv], 'grid_head_nhwc', { perm: [0, 2, 3, 1] });
+  // Reshape's 0 copies the batch dimension, so the graph accepts any N.
+  const shape = graph.ints('grid_head_shape', [3], [0, cells, channels]);
+  const raw = graph.node('Reshape', [channelsLast, shape], 'grid_head_output');
   const split = graph.ints('grid_head_split', [4], [1, regions, 2, 2]);
   const [objectLogit, classLogits, offsetLogits, sizeLogits] = [
     'objectness_logit',

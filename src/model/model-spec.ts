@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { gridHeadInputs } from './cell-neighbourhood.js';
 import { INPUT_CHANNELS, assertExtractorSpec, gridSizeFor, type ExtractorSpec } from './feature-extractor.js';
 
 /** A dense layer: `weight` is row-major [inputs × outputs], so output j = bias[j] + Σ_i x[i]·weight[i·outputs + j]. */
@@ -32,8 +33,9 @@ export interface ModelSpec {
   /** Softmax head on the image feature: weight [F × C], bias [C]. */
   classHead: DenseWeights;
   /**
-   * Per-cell head on the grid features, a 1×1 convolution: weight [64 × (1 + R + 4)], bias [1 + R + 4].
-   * Output channels: objectness logit, R region class logits, then tx, ty, tw, th (see `heads-graph.ts`).
+   * Per-cell head on the grid map, a 3×3 convolution written as a dense layer on each cell's
+   * neighbourhood (`readCellNeighbourhood`): weight [9·64 × (1 + R + 4)], bias [1 + R + 4]. Output
+   * channels: objectness logit, R region class logits, then tx, ty, tw, th (see `heads-graph.ts`).
    */
   gridHead: DenseWeights;
   postprocess: BoxPostprocess;
@@ -71,7 +73,7 @@ function assertChannelStats(values: readonly number[], field: string, positive: 
 
 /**
  * Throws an `InputError` naming the field unless `spec` can be built into a model. `imageFeatureSize` and
- * `cellFeatureSize` are the extractor's (128 and 64 for the built-in one).
+ * `cellFeatureSize` are the extractor's (256 and 64 for the built-in one).
  */
 export function assertModelSpec(spec: ModelSpec, imageFeatureSize: number, cellFeatureSize: number): void {
   assertExtractorSpec(spec.extractor);
@@ -80,7 +82,7 @@ export function assertModelSpec(spec: ModelSpec, imageFeatureSize: number, cellF
   assertNames(spec.classes, 'classes');
   assertNames(spec.regionClasses, 'regionClasses');
   assertDense(spec.classHead, imageFeatureSize, spec.classes.length, 'classHead');
-  assertDense(spec.gridHead, cellFeatureSize, gridHeadChannels(spec.regionClasses.length), 'gridHead');
+  assertDense(spec.gridHead, gridHeadInputs(cellFeatureSize), gridHeadChannels(spec.regionClasses.length), 'gridHead');
   const { iouThreshold, scoreThreshold, maxBoxes } = spec.postprocess;
   if (!(iouThreshold >= 0 && iouThreshold <= 1)) fail('postprocess.iouThreshold must be in [0, 1]', 'postprocess');
   if (!(scoreThreshold >= 0 && scoreThreshold < 1)) fail('postprocess.scoreThreshold must be in [0, 1)', 'postprocess');

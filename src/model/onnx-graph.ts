@@ -2,14 +2,14 @@
  * cairn's built-in multi-head model as one ONNX graph (opset 17, IR 8):
  *
  *   image [N, 3, S, S] ─ fixed extractor ─┬─ image_features ─ Gemm ─ Softmax ─────────── class_scores [N, C]
- *                                         └─ cell_features ─ 1×1 grid head ─ decode ─ NMS ─ boxes [N, K, 4]
+ *                                         └─ grid_features ─ 3×3 grid head ─ decode ─ NMS ─ boxes [N, K, 4]
  *                                                                                          box_scores [N, K]
  *                                                                                          box_labels [N, K]
  *
  * Serialisation is deterministic: nodes, initialisers and metadata are written in a fixed order, with
  * no timestamps, so the same spec always gives the same bytes (and the same sha256).
  */
-import { addExtractorNodes, featureOutputSpecs, imageInputSpec } from './extractor-graph.js';
+import { addCellRowNodes, addExtractorNodes, featureOutputSpecs, imageInputSpec } from './extractor-graph.js';
 import { buildExtractorWeights, type ExtractorSpec } from './feature-extractor.js';
 import { GraphBuilder, encodeModel } from './graph-builder.js';
 import { CLASS_SCORES, addClassHead, addGridHead } from './heads-graph.js';
@@ -22,7 +22,7 @@ import { ElementType } from './onnx-proto.js';
 export const MODEL_OUTPUTS = [CLASS_SCORES, BOX_OUTPUTS.boxes, BOX_OUTPUTS.scores, BOX_OUTPUTS.labels] as const;
 
 /** The `cairn.extractor` metadata of the built-in extractor. */
-export const BUILT_IN_EXTRACTOR_KIND = 'random-conv-v1';
+export const BUILT_IN_EXTRACTOR_KIND = 'random-conv-v2';
 
 /** Builds the serialised ONNX ModelProto of the full model. Throws `InputError` for an invalid spec. */
 export function buildModelGraph(spec: ModelSpec): Uint8Array {
@@ -56,13 +56,14 @@ export function buildModelGraph(spec: ModelSpec): Uint8Array {
 
 /**
  * Builds the serialised ONNX model of the extractor alone: input `image`, outputs `image_features`
- * [N, 128] and `cell_features` [N, G·G, 64]. Its nodes are the full model's, so its features are the
- * ones the heads see. It carries no metadata: it is a tool for training, never a registry model.
+ * [N, 256] and `cell_features` [N, G·G, 64], the grid map as rows. Its nodes are the full model's, so
+ * its features are the ones the heads see. It carries no metadata: it is a tool for training, never a registry model.
  */
 export function buildExtractorGraph(spec: ExtractorSpec): Uint8Array {
   const weights = buildExtractorWeights(spec);
   const graph = new GraphBuilder();
   addExtractorNodes(graph, weights);
+  addCellRowNodes(graph, weights);
   const proto = graph.buildGraph('cairn-feature-extractor', [imageInputSpec(spec.inputSize)], featureOutputSpecs(weights));
   return encodeModel(proto, []);
 }

@@ -56,6 +56,18 @@ function maxPool2(input: Float64Array, channels: number, size: number): Float64A
   return output;
 }
 
+/** Per pixel max − min over the three channels of one [3, S, S] image: the map the first convolution reads. */
+function colourSpread(image: Float32Array, size: number): Float64Array {
+  const plane = size * size;
+  const spread = new Float64Array(plane);
+  for (let p = 0; p < plane; p++) {
+    const [r, g, b] = [image[p]!, image[plane + p]!, image[2 * plane + p]!];
+    // Subtracted in float32, as onnxruntime does, so that the two agree to the last bit here.
+    spread[p] = Math.fround(Math.max(r, g, b) - Math.min(r, g, b));
+  }
+  return spread;
+}
+
 /**
  * Computes the extractor's features for `count` normalised images laid out as [count, 3, S, S].
  * Same outputs as the ONNX extractor, within float32 rounding.
@@ -68,33 +80,44 @@ export function computeReferenceFeatures(weights: ExtractorWeights, images: Floa
   const cells = gridSize * gridSize;
   const imageFeatures = new Float32Array(count * imageFeatureSize);
   const cellFeatures = new Float32Array(count * cells * channels);
+  const gridLayer = weights.layers.findLastIndex((layer) => layer.pooled);
 
   for (let n = 0; n < count; n++) {
-    let map: Float64Array = Float64Array.from(images.subarray(n * imageLength, (n + 1) * imageLength));
+    let map = colourSpread(images.subarray(n * imageLength, (n + 1) * imageLength), size);
     let side = size;
-    for (const layer of weights.layers) {
+    let imageAt = n * imageFeatureSize;
+    weights.layers.forEach((layer, index) => {
       map = convolveRelu(map, side, layer);
+      if (layer.globalPooled) {
+        writeGlobalPools(map, layer.outChannels, side, imageFeatures.subarray(imageAt, imageAt + 2 * layer.outChannels));
+        imageAt += 2 * layer.outChannels;
+      }
       if (layer.pooled) {
         map = maxPool2(map, layer.outChannels, side);
         side /= 2;
       }
-    }
-    const plane = side * side;
-    for (let c = 0; c < channels; c++) {
-      const values = map.subarray(c * plane, (c + 1) * plane);
-      let sum = 0;
-      let max = -Infinity;
-      for (const value of values) {
-        sum += value;
-        if (value > max) max = value;
+      if (index === gridLayer) {
+        for (let cell = 0; cell < cells; cell++) {
+          for (let c = 0; c < channels; c++) cellFeatures[(n * cells + cell) * channels + c] = map[c * cells + cell]!;
+        }
       }
-      imageFeatures[n * imageFeatureSize + c] = sum / plane;
-      imageFeatures[n * imageFeatureSize + channels + c] = max;
-    }
-    const grid = maxPool2(map, channels, side);
-    for (let cell = 0; cell < cells; cell++) {
-      for (let c = 0; c < channels; c++) cellFeatures[(n * cells + cell) * channels + c] = grid[c * cells + cell]!;
-    }
+    });
   }
   return { count, imageFeatures, cellFeatures };
+}
+
+/** Global average of each channel, then global max of each channel, into `into`. */
+function writeGlobalPools(map: Float64Array, channels: number, side: number, into: Float32Array): void {
+  const plane = side * side;
+  for (let c = 0; c < channels; c++) {
+    const values = map.subarray(c * plane, (c + 1) * plane);
+    let sum = 0;
+    let max = -Infinity;
+    for (const value of values) {
+      sum += value;
+      if (value > max) max = value;
+    }
+    into[c] = sum / plane;
+    into[channels + c] = max;
+  }
 }

@@ -3,6 +3,7 @@
  * specification its ONNX graph is tested against, and what a trainer can use to score heads on features
  * it already has (`computeReferenceHeads`) without building a model.
  */
+import { gridHeadInputs, readCellNeighbourhood } from './cell-neighbourhood.js';
 import { buildExtractorWeights, gridSizeFor } from './feature-extractor.js';
 import { assertModelSpec, gridHeadChannels, type ModelSpec } from './model-spec.js';
 import { computeReferenceFeatures, type FeatureBatch } from './reference-features.js';
@@ -32,7 +33,7 @@ function softmaxInPlace(values: Float64Array): void {
 }
 
 /** Row `row` of `features` times a dense layer: bias + features·weight. */
-function dense(features: Float32Array, row: number, inputs: number, weight: Float32Array, bias: Float32Array): Float64Array {
+function dense(features: ArrayLike<number>, row: number, inputs: number, weight: Float32Array, bias: Float32Array): Float64Array {
   const outputs = bias.length;
   const result = Float64Array.from(bias);
   for (let i = 0; i < inputs; i++) {
@@ -48,12 +49,14 @@ export function decodeGridCells(spec: ModelSpec, features: FeatureBatch, image: 
   const regions = spec.regionClasses.length;
   const gridSize = gridSizeFor(spec.extractor.inputSize);
   const cells = gridSize * gridSize;
-  const inputs = spec.gridHead.weight.length / gridHeadChannels(regions);
+  const channels = spec.gridHead.weight.length / gridHeadChannels(regions) / gridHeadInputs(1);
+  const window = new Float64Array(gridHeadInputs(channels));
   const scores = new Float64Array(cells);
   const labels = new Int32Array(cells);
   const boxes = new Float64Array(cells * 4);
   for (let cell = 0; cell < cells; cell++) {
-    const out = dense(features.cellFeatures, image * cells + cell, inputs, spec.gridHead.weight, spec.gridHead.bias);
+    readCellNeighbourhood(features.cellFeatures, gridSize, channels, image * cells + cell, window);
+    const out = dense(window, 0, window.length, spec.gridHead.weight, spec.gridHead.bias);
     const logits = out.slice(1, 1 + regions);
     let label = 0;
     for (let r = 1; r < regions; r++) if (logits[r]! > logits[label]!) label = r;

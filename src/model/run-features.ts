@@ -4,6 +4,7 @@ import { FEATURE_NAMES, IMAGE_INPUT } from './extractor-graph.js';
 import { INPUT_CHANNELS, assertImageBatch, buildExtractorWeights, type ExtractorSpec } from './feature-extractor.js';
 import { buildExtractorGraph } from './onnx-graph.js';
 import type { FeatureBatch } from './reference-features.js';
+import { DEFAULT_SESSION_OPTIONS } from './session-options.js';
 
 /** An onnxruntime session of the extractor alone; `close()` it when done. */
 export interface FeatureExtractor {
@@ -39,7 +40,7 @@ export async function loadFeatureExtractor(options: FeatureExtractorOptions): Pr
     throw new InputError(`batchSize must be a positive integer, got ${batchSize}`, { rule: 'batch-size', batchSize });
   }
   const weights = buildExtractorWeights(spec);
-  const session = await ort.InferenceSession.create(buildExtractorGraph(spec), options.sessionOptions ?? {});
+  const session = await ort.InferenceSession.create(buildExtractorGraph(spec), options.sessionOptions ?? DEFAULT_SESSION_OPTIONS);
   const { imageFeatureSize, cellFeatureSize } = weights;
   const cellCount = weights.gridSize ** 2;
   const imageLength = INPUT_CHANNELS * spec.inputSize * spec.inputSize;

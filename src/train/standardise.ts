@@ -1,3 +1,5 @@
+import type { FeatureRows } from './feature-rows.js';
+
 /** Per-column mean and inverse standard deviation of a set of feature rows. */
 export interface ColumnStats {
   mean: Float64Array;
@@ -15,24 +17,46 @@ export interface Dense64 {
 // float32 weights would otherwise amplify rounding in the exported model by the same factor.
 const MIN_RELATIVE_STD = 1e-4;
 
+const CHUNK = 4;
+
 /**
- * Mean and 1/std of each of the `inputs` columns over `rows` (indices of rows in `features`), in two
- * float64 passes in row order, so the same rows always give the same bits.
+ * Mean and 1/std of each column over `rows` (row indices into `features`), in two float64 passes in row
+ * order, so the same rows always give the same bits.
  */
-export function computeColumnStats(features: Float32Array, inputs: number, rows: Int32Array): ColumnStats {
+export function computeColumnStats(features: FeatureRows, rows: Int32Array): ColumnStats {
+  const inputs = features.width;
   const mean = new Float64Array(inputs);
   const inverseStd = new Float64Array(inputs);
   if (rows.length === 0) return { mean, inverseStd };
-  for (const row of rows) {
-    const base = row * inputs;
-    for (let i = 0; i < inputs; i++) mean[i]! += features[base + i]!;
+  // Rows are read CHUNK at a time and added left to right, so each column still sums them in row order.
+  const block = Array.from({ length: CHUNK }, () => new Float64Array(inputs));
+  const [r0, r1, r2, r3] = block as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const whole = rows.length - (rows.length % CHUNK);
+  for (let n = 0; n < whole; n += CHUNK) {
+    for (let r = 0; r < CHUNK; r++) features.read(rows[n + r]!, block[r]!);
+    for (let i = 0; i < inputs; i++) mean[i] = mean[i]! + r0[i]! + r1[i]! + r2[i]! + r3[i]!;
+  }
+  for (let n = whole; n < rows.length; n++) {
+    features.read(rows[n]!, r0);
+    for (let i = 0; i < inputs; i++) mean[i]! += r0[i]!;
   }
   for (let i = 0; i < inputs; i++) mean[i]! /= rows.length;
   const variance = new Float64Array(inputs);
-  for (const row of rows) {
-    const base = row * inputs;
+  for (let n = 0; n < whole; n += CHUNK) {
+    for (let r = 0; r < CHUNK; r++) features.read(rows[n + r]!, block[r]!);
     for (let i = 0; i < inputs; i++) {
-      const d = features[base + i]! - mean[i]!;
+      const m = mean[i]!;
+      const d0 = r0[i]! - m;
+      const d1 = r1[i]! - m;
+      const d2 = r2[i]! - m;
+      const d3 = r3[i]! - m;
+      variance[i] = variance[i]! + d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+    }
+  }
+  for (let n = whole; n < rows.length; n++) {
+    features.read(rows[n]!, r0);
+    for (let i = 0; i < inputs; i++) {
+      const d = r0[i]! - mean[i]!;
       variance[i]! += d * d;
     }
   }

@@ -4,14 +4,16 @@
  *
  * - Class head: multinomial logistic regression on the image features; each row weighs its sample
  *   weight (1 for a human label, less for a weak one) times its class's inverse-frequency weight.
- * - Grid head: its columns are independent linear models on the cell features, so each group is fitted
- *   on the rows it concerns: objectness (binary cross-entropy, object cells up-weighted) on every
+ * - Grid head: its columns are independent linear models on each cell's 3×3 neighbourhood of cell
+ *   features (a 3×3 convolution), so each group is fitted on the rows it concerns: objectness (binary cross-entropy, object cells up-weighted) on every
  *   cell; region class softmax (class-weighted) and box logits (smooth-L1) on object cells only.
  */
 import { InputError } from '../errors.js';
 import { gridHeadChannels, type DenseWeights } from '../model/model-spec.js';
 import type { FeatureBatch } from '../model/reference-features.js';
 import { createPrng } from '../model/prng.js';
+import { gridHeadInputs } from '../model/cell-neighbourhood.js';
+import { cellNeighbourhoodRows, matrixRows, type FeatureRows } from './feature-rows.js';
 import { fitDense, plannedEpochs, type DenseFit, type DenseProblem } from './fit-dense.js';
 import { buildGridTargets, type RegionTarget } from './grid-targets.js';
 import { binaryCrossEntropy, inverseFrequencyWeights, smoothL1, softmaxCrossEntropy } from './losses.js';
@@ -90,7 +92,7 @@ export function trainHeads(input: HeadTrainingInput, config: TrainConfig, onProg
   const statsOf = (name: FitName): FitStats => ({ rows: problems[name].rows.length, epochs: fits[name].epochs, steps: fits[name].steps, finalLoss: fits[name].finalLoss });
   return {
     classHead: toFloat32(fits.classHead.layer),
-    gridHead: assembleGridHead([fits.objectness.layer, fits.regionClasses.layer, fits.boxes.layer], input.cellFeatureSize),
+    gridHead: assembleGridHead([fits.objectness.layer, fits.regionClasses.layer, fits.boxes.layer], gridHeadInputs(input.cellFeatureSize)),
     stats: {
       classHead: statsOf('classHead'),
       objectness: statsOf('objectness'),
@@ -114,12 +116,13 @@ function buildClassProblem({ features, items, imageFeatureSize, classCount }: He
   const sampleWeights = Float64Array.from(labelled, (index) => items[index]!.weight);
   const classWeights = inverseFrequencyWeights(targets, sampleWeights, classCount);
   const rowWeights = sampleWeights.map((w, p) => w * classWeights[targets[p]!]!);
-  return problem(features.imageFeatures, imageFeatureSize, classCount, Int32Array.from(labelled), softmaxCrossEntropy(targets, rowWeights), sum(rowWeights));
+  return problem(matrixRows(features.imageFeatures, imageFeatureSize), classCount, Int32Array.from(labelled), softmaxCrossEntropy(targets, rowWeights), sum(rowWeights));
 }
 
 /** Objectness on every cell; region classes and boxes on object cells. Biases start at the best constants. */
 function buildGridProblems(input: HeadTrainingInput, config: TrainConfig) {
-  const { features, items, cellFeatureSize: D, regionClassCount: R } = input;
+  const { features, items, cellFeatureSize, regionClassCount: R } = input;
+  const neighbourhoods = cellNeighbourhoodRows(features.cellFeatures, input.gridSize, cellFeatureSize);
   const targets = buildGridTargets(items, input.gridSize);
   const positives = targets.positiveCells.length;
   const positiveWeight = resolvePositiveWeight(config.positiveWeight, positives, targets.objectness.length - positives);
@@ -129,17 +132,17 @@ function buildGridProblems(input: HeadTrainingInput, config: TrainConfig) {
   const regionRowWeights = Float64Array.from(targets.regionClasses, (c) => regionWeights[c]!);
   return {
     objectness: {
-      ...problem(features.cellFeatures, D, 1, allCells, binaryCrossEntropy(targets.objectness, cellWeights), sum(cellWeights)),
+      ...problem(neighbourhoods, 1, allCells, binaryCrossEntropy(targets.objectness, cellWeights), sum(cellWeights)),
       initialBias: Float64Array.of(priorLogit((positives * positiveWeight) / sum(cellWeights))),
     },
-    regionClasses: problem(features.cellFeatures, D, R, targets.positiveCells, softmaxCrossEntropy(targets.regionClasses, regionRowWeights), positives),
-    boxes: { ...problem(features.cellFeatures, D, 4, targets.positiveCells, smoothL1(targets.boxes), positives), initialBias: columnMeans(targets.boxes, 4) },
+    regionClasses: problem(neighbourhoods, R, targets.positiveCells, softmaxCrossEntropy(targets.regionClasses, regionRowWeights), positives),
+    boxes: { ...problem(neighbourhoods, 4, targets.positiveCells, smoothL1(targets.boxes), positives), initialBias: columnMeans(targets.boxes, 4) },
     positiveWeight,
   };
 }
 
-function problem(features: Float32Array, inputs: number, outputs: number, rows: Int32Array, loss: DenseProblem['loss'], normaliser: number): DenseProblem {
-  return { features, inputs, outputs, rows, loss, normaliser };
+function problem(features: FeatureRows, outputs: number, rows: Int32Array, loss: DenseProblem['loss'], normaliser: number): DenseProblem {
+  return { features, outputs, rows, loss, normaliser };
 }
 
 /** The log-odds of a rate, kept finite for a rate of 0 or 1. */
@@ -170,7 +173,7 @@ function toFloat32(layer: Dense64): DenseWeights {
   return { weight: Float32Array.from(layer.weight), bias: Float32Array.from(layer.bias) };
 }
 
-/** Interleaves the column groups into the grid head's [D × (1 + R + 4)] layout: objectness, region logits, tx, ty, tw, th. */
+/** Interleaves the column groups into the grid head's [9·D × (1 + R + 4)] layout: objectness, region logits, tx, ty, tw, th. */
 function assembleGridHead(groups: readonly Dense64[], inputs: number): DenseWeights {
   const widths = groups.map((group) => group.bias.length);
   const channels = widths.reduce((a, b) => a + b, 0);

@@ -3,14 +3,16 @@ import { InputError } from '../../src/errors.js';
 import { buildExtractorWeights, gridSizeFor } from '../../src/model/feature-extractor.js';
 
 describe('buildExtractorWeights', () => {
-  it('has the documented shapes: 3→16→32→64, an 8×8 grid at 64 px, 128 image and 64 cell features', () => {
+  it('has the documented shapes: 1→16→32→64→64 on the colour spread, an 8×8 grid at 64 px, 256 image and 64 cell features', () => {
     const weights = buildExtractorWeights({ seed: 7, inputSize: 64 });
-    expect(weights.layers.map(({ inChannels, outChannels, pooled, weight }) => [inChannels, outChannels, pooled, weight.length])).toEqual([
-      [3, 16, true, 16 * 3 * 9],
-      [16, 32, true, 32 * 16 * 9],
-      [32, 64, false, 64 * 32 * 9],
+    const shapes = weights.layers.map(({ inChannels, outChannels, pooled, globalPooled, weight }) => [inChannels, outChannels, pooled, globalPooled, weight.length]);
+    expect(shapes).toEqual([
+      [1, 16, true, false, 16 * 1 * 9],
+      [16, 32, true, false, 32 * 16 * 9],
+      [32, 64, true, true, 64 * 32 * 9],
+      [64, 64, false, true, 64 * 64 * 9],
     ]);
-    expect([weights.gridSize, weights.imageFeatureSize, weights.cellFeatureSize]).toEqual([8, 128, 64]);
+    expect([weights.gridSize, weights.imageFeatureSize, weights.cellFeatureSize]).toEqual([8, 256, 64]);
     expect(gridSizeFor(96)).toBe(12);
   });
 

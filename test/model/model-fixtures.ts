@@ -41,9 +41,9 @@ export function buildRandomSpec(options: { headSeed?: number; extractorSeed?: nu
     std: STD,
     classes,
     regionClasses,
-    classHead: { weight: centredWeights(headSeed, 128, classes.length, 0.1), bias: normals(headSeed + 1, classes.length, 0.1) },
+    classHead: { weight: centredWeights(headSeed, 256, classes.length, 0.1), bias: normals(headSeed + 1, classes.length, 0.1) },
     // Objectness is rarer than not and boxes are large, so NMS has both work and empty rows.
-    gridHead: { weight: centredWeights(headSeed + 2, 64, channels, 0.1), bias: Float32Array.of(-1, 0, 0, 0, 0, 0, 1, 1) },
+    gridHead: { weight: centredWeights(headSeed + 2, 9 * 64, channels, 0.05), bias: Float32Array.of(-1, 0, 0, 0, 0, 0, 1, 1) },
     postprocess: { iouThreshold: 0.45, scoreThreshold: 0.3, maxBoxes: 20, ...options.postprocess },
   };
 }

@@ -50,26 +50,30 @@ describe('buildModelGraph', () => {
   });
 
   it('keeps its bytes across releases and platforms (a changed hash means a changed model format)', () => {
-    expect(sha256(buildModelGraph(buildRandomSpec()))).toBe('635b200665429e2d6d4140a310866b97cb36c0b034c8acb381f3705b6cccf93d');
+    expect(sha256(buildModelGraph(buildRandomSpec()))).toBe('7538cc1705453e297b7004f0b858d1c1abcc9dd1dba5a432f56e4158f255a503');
   });
 
   it('refuses a spec whose head does not fit the extractor, naming the field', () => {
     const spec = buildRandomSpec();
     const bad: ModelSpec = { ...spec, classHead: { ...spec.classHead, weight: spec.classHead.weight.subarray(1) } };
     expect(() => buildModelGraph(bad)).toThrow(InputError);
-    expect(() => buildModelGraph(bad)).toThrow(/classHead\.weight has 383 values, expected 128×3/);
+    expect(() => buildModelGraph(bad)).toThrow(/classHead\.weight has 767 values, expected 256×3/);
     expect(() => buildModelGraph(buildRandomSpec({ postprocess: { maxBoxes: 65 } }))).toThrow(/maxBoxes must be an integer in \[1, 64\]/);
   });
 });
 
 describe('non-maximum suppression in the full model', () => {
-  // A bright bar over cells (3, 3) and (4, 3) of the 8×8 grid on a blank image.
+  // A saturated red bar over cells (3, 3) and (4, 3) of the 8×8 grid on a blank image: only colour
+  // spread reaches the extractor, so a grey bar would be invisible.
   const images = new Float32Array(3 * 64 * 64);
-  for (let c = 0; c < 3; c++) for (let y = 24; y < 32; y++) for (let x = 26; x < 38; x++) images[(c * 64 + y) * 64 + x] = 2;
+  for (let y = 24; y < 32; y++) for (let x = 26; x < 38; x++) images[y * 64 + x] = 2;
   const left = 3 * 8 + 3;
   const right = left + 1;
 
-  /** Objectness rises with a cell's total activation; the threshold falls between the 2nd and 3rd cell. */
+  /**
+   * Objectness rises with a cell's total activation (the centre of the head's 3×3 window); the threshold
+   * falls between the 2nd and 3rd cell.
+   */
   function twoCellSpec(iouThreshold: number): ModelSpec {
     const base = buildRandomSpec();
     const weights = buildExtractorWeights(base.extractor);
@@ -79,8 +83,9 @@ describe('non-maximum suppression in the full model', () => {
     expect(ranked.slice(0, 2).map(({ cell }) => cell).sort()).toEqual([left, right]);
     const scale = 20 / (ranked[1]!.sum - ranked[2]!.sum);
     const channels = 1 + 1 + 4; // one region class: the score is the objectness itself
-    const weight = new Float32Array(64 * channels);
-    for (let i = 0; i < 64; i++) weight[i * channels] = scale;
+    const weight = new Float32Array(9 * 64 * channels);
+    const centre = 4 * 64;
+    for (let i = 0; i < 64; i++) weight[(centre + i) * channels] = scale;
     const bias = new Float32Array(channels); // centre of the cell, half the image wide and high
     bias[0] = -scale * (ranked[1]!.sum + ranked[2]!.sum) / 2;
     return { ...base, regionClasses: ['bar'], gridHead: { weight, bias }, postprocess: { iouThreshold, scoreThreshold: 0.5, maxBoxes: 8 } };

@@ -40,7 +40,7 @@ describe('parseModelMetadata', () => {
       regionClasses: ['eye', 'ear', 'tail'],
       grid: 8,
       maxBoxes: 20,
-      extractor: { kind: 'random-conv-v1', seed: 7 },
+      extractor: { kind: 'random-conv-v2', seed: 7 },
     });
   });
 
@@ -56,7 +56,7 @@ describe('parseModelMetadata', () => {
       'cairn.region_classes=["eye","ear","tail"]',
       'cairn.grid=8',
       'cairn.max_boxes=20',
-      'cairn.extractor={"kind":"random-conv-v1","seed":7}',
+      'cairn.extractor={"kind":"random-conv-v2","seed":7}',
     ]);
   });
 

@@ -12,16 +12,25 @@ const spec = buildRandomSpec();
 const count = 6;
 const images = randomImages(5, count);
 
+/** The grid map [N, 64, 8, 8] as cell rows [N, 64 cells, 64 channels]. */
+function cellRows(grid: Float32Array, images: number): Float32Array {
+  const rows = new Float32Array(grid.length);
+  for (let n = 0; n < images; n++) {
+    for (let c = 0; c < 64; c++) for (let cell = 0; cell < 64; cell++) rows[(n * 64 + cell) * 64 + c] = grid[(n * 64 + c) * 64 + cell]!;
+  }
+  return rows;
+}
+
 describe('loadFeatureExtractor', () => {
   it('returns the features the full model computes inside, over several runs of a batch', async () => {
     const extractor = await loadFeatureExtractor({ extractor: spec.extractor, batchSize: 4 });
-    const full = await ort.InferenceSession.create(exposeOutputs(buildModelGraph(spec), [FEATURE_NAMES.image, FEATURE_NAMES.cells]));
+    const full = await ort.InferenceSession.create(exposeOutputs(buildModelGraph(spec), [FEATURE_NAMES.image, FEATURE_NAMES.grid]));
     try {
       const features = await extractor.extract(images, count);
-      expect([features.count, features.imageFeatures.length, features.cellFeatures.length]).toEqual([6, 6 * 128, 6 * 64 * 64]);
+      expect([features.count, features.imageFeatures.length, features.cellFeatures.length]).toEqual([6, 6 * 256, 6 * 64 * 64]);
       const inside = await full.run({ image: new ort.Tensor('float32', images, [count, 3, 64, 64]) });
       expect(maxDifference(features.imageFeatures, inside[FEATURE_NAMES.image]!.data as Float32Array)).toBeLessThan(1e-5);
-      expect(maxDifference(features.cellFeatures, inside[FEATURE_NAMES.cells]!.data as Float32Array)).toBeLessThan(1e-5);
+      expect(maxDifference(features.cellFeatures, cellRows(inside[FEATURE_NAMES.grid]!.data as Float32Array, count))).toBeLessThan(1e-5);
     } finally {
       await Promise.all([extractor.close(), full.release()]);
     }
@@ -35,6 +44,23 @@ describe('loadFeatureExtractor', () => {
       expect(features.imageFeatures.some((value) => value > 0)).toBe(true);
       expect(maxDifference(features.imageFeatures, reference.imageFeatures)).toBeLessThan(1e-4);
       expect(maxDifference(features.cellFeatures, reference.cellFeatures)).toBeLessThan(1e-4);
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('sees colour spread only: the same features when the channels of every pixel are rotated', async () => {
+    const extractor = await loadFeatureExtractor({ extractor: spec.extractor });
+    try {
+      const plane = 64 * 64;
+      const rotated = new Float32Array(images.length);
+      for (let n = 0; n < count; n++) {
+        for (let c = 0; c < 3; c++) rotated.set(images.subarray((n * 3 + c) * plane, (n * 3 + c + 1) * plane), (n * 3 + ((c + 1) % 3)) * plane);
+      }
+      const [original, recoloured] = [await extractor.extract(images, count), await extractor.extract(rotated, count)];
+      expect(original.cellFeatures.some((value) => value > 0)).toBe(true);
+      expect(Array.from(recoloured.imageFeatures)).toEqual(Array.from(original.imageFeatures));
+      expect(Array.from(recoloured.cellFeatures)).toEqual(Array.from(original.cellFeatures));
     } finally {
       await extractor.close();
     }

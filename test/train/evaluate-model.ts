@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { preprocessImage } from '../../src/images/preprocess.js';
+import { evaluateCocoBoxes, type CocoDetection, type CocoGroundTruth } from '../../src/metrics/coco-eval.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';
 import type { BuiltinTrainingItem } from '../../src/train/train-builtin-model.js';
 
@@ -73,22 +74,22 @@ export function iou(a: Box, b: Box): number {
   return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
+/** One image's ground-truth boxes in 0–1 of the image, with region class indices. */
+export type TruthBoxes = ReadonlyArray<Box & { label: number }>;
+
 /**
- * Share of ground-truth boxes matched, one to one and greedily by score, by a predicted box with IoU ≥
- * 0.5 and a score ≥ `minScore`: with `sameClass`, the predicted box must also name the right class.
+ * COCO box figures of the predictions against the truth, from the project's evaluator (pycocotools'
+ * results): AP50 and AP@[.5:.95] over all region classes, and AP@[.5:.95] per class. Boxes are scaled to
+ * `imageSize` pixels so that the area ranges mean what they do in COCO.
  */
-export function matchedBoxShare(truth: ReadonlyArray<ReadonlyArray<Box & { label: number }>>, predictions: Predictions, options: { minScore: number; sameClass: boolean }): number {
-  let matched = 0;
-  let total = 0;
-  truth.forEach((boxes, n) => {
-    total += boxes.length;
-    const free = new Set(boxes.keys());
-    for (const predicted of predictions.boxes[n]!.filter((b) => b.score >= options.minScore)) {
-      const hit = [...free].find((g) => iou(boxes[g]!, predicted) >= 0.5 && (!options.sameClass || boxes[g]!.label === predicted.label));
-      if (hit === undefined) continue;
-      free.delete(hit);
-      matched++;
-    }
-  });
-  return total === 0 ? 0 : matched / total;
+export function evaluateBoxes(truth: readonly TruthBoxes[], predictions: Predictions, regionClasses: readonly string[], imageSize: number): { ap50: number; ap: number; perClassAp: number[] } {
+  const bbox = (box: Box): number[] => [box.x * imageSize, box.y * imageSize, box.width * imageSize, box.height * imageSize];
+  const groundTruth: CocoGroundTruth = {
+    images: truth.map((_, n) => ({ id: n + 1 })),
+    annotations: truth.flatMap((boxes, n) => boxes.map((box) => ({ image_id: n + 1, category_id: box.label + 1, bbox: bbox(box) }))).map((annotation, i) => ({ id: i + 1, ...annotation })),
+    categories: regionClasses.map((name, k) => ({ id: k + 1, name })),
+  };
+  const detections: CocoDetection[] = predictions.boxes.flatMap((boxes, n) => boxes.map((box) => ({ image_id: n + 1, category_id: box.label + 1, bbox: bbox(box), score: box.score })));
+  const result = evaluateCocoBoxes(groundTruth, detections);
+  return { ap50: result.stats.AP50, ap: result.stats.AP, perClassAp: result.perCategory.map((category) => category.ap) };
 }

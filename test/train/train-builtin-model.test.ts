@@ -4,7 +4,7 @@ import { InputError } from '../../src/errors.js';
 import { parseModelMetadata } from '../../src/model/read-model-metadata.js';
 import { trainBuiltinModel, type BuiltinModel, type TrainingPhase } from '../../src/train/train-builtin-model.js';
 import { buildDemoItems, type DemoItems } from './demo-items.js';
-import { macroF1, matchedBoxShare, predictWithModel } from './evaluate-model.js';
+import { evaluateBoxes, macroF1, predictWithModel } from './evaluate-model.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const QUICK = { minSteps: 100, classHead: { epochs: 2 }, objectness: { epochs: 1 }, regionClasses: { epochs: 2 }, boxes: { epochs: 2 } };
@@ -14,7 +14,7 @@ describe('trainBuiltinModel on the demo dataset', () => {
   const TRAIN = 1200;
   let demo: DemoItems;
   let trained: BuiltinModel;
-  let figures: { macroF1: number; perClass: number[]; boxesMatched: number; boxesLocated: number };
+  let figures: { macroF1: number; perClass: number[]; ap50: number; ap: number };
 
   beforeAll(async () => {
     demo = await buildDemoItems({ seed: 42, count: 1500 });
@@ -24,12 +24,8 @@ describe('trainBuiltinModel on the demo dataset', () => {
     const truth = demo.scenes.slice(TRAIN).map((scene) => demo.classes.indexOf(scene.label));
     const f1 = macroF1(truth, predictions.classes, demo.classes.length);
     const boxes = heldOut.map((item) => item.regions.map((region) => ({ ...region, label: demo.classes.indexOf(region.label) })));
-    figures = {
-      macroF1: f1.macro,
-      perClass: f1.perClass,
-      boxesMatched: matchedBoxShare(boxes, predictions, { minScore: 0.05, sameClass: true }),
-      boxesLocated: matchedBoxShare(boxes, predictions, { minScore: 0.05, sameClass: false }),
-    };
+    const coco = evaluateBoxes(boxes, predictions, demo.classes, 64);
+    figures = { macroF1: f1.macro, perClass: f1.perClass, ap50: coco.ap50, ap: coco.ap };
     console.info(`demo held-out: ${JSON.stringify(figures)}; stats ${JSON.stringify(trained.stats)}`);
   }, 120_000);
 
@@ -39,21 +35,14 @@ describe('trainBuiltinModel on the demo dataset', () => {
     expect(trained.stats.classHead.rows).toBe(TRAIN);
   });
 
-  it('classifies held-out images well above chance (0.2) with the fixed extractor', () => {
-    expect(figures.macroF1).toBeGreaterThan(0.4);
-    expect(Math.min(...figures.perClass)).toBeGreaterThan(0.2);
-  });
-
-  it('locates most held-out boxes at IoU ≥ 0.5, and names the class of many', () => {
-    expect(figures.boxesLocated).toBeGreaterThan(0.6);
-    expect(figures.boxesMatched).toBeGreaterThan(0.35);
-  });
-
-  // The target of the issue. Linear heads on the fixed random extractor's features reach about 0.45
-  // (a numpy probe of the same features agrees); a colour-invariant input to the extractor reaches
-  // 0.94 with these heads. When the extractor improves, this starts to pass: make it an `it` then.
-  it.fails('reaches macro F1 ≥ 0.90 on held-out images', () => {
+  // Measured: macro F1 0.915 and AP50 0.90 here; 0.95 and 0.93 when trained on 10,000 images (decision 0004).
+  it('reaches macro F1 ≥ 0.90 on held-out images, every class above 0.85', () => {
     expect(figures.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(Math.min(...figures.perClass)).toBeGreaterThan(0.85);
+  });
+
+  it('reaches COCO AP50 ≥ 0.50 on the held-out boxes', () => {
+    expect(figures.ap50).toBeGreaterThanOrEqual(0.5);
   });
 });
 
