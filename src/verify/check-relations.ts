@@ -79,10 +79,34 @@ export async function checkCoverage(
   }
 }
 
-/** A model that declares calibration ships a calibration file. */
-export function checkCalibrationDeclared(file: string, manifest: ArtifactOf<'ModelArtifact'>, out: Violation[]): void {
-  if (manifest.calibrated && !Object.hasOwn(manifest.files, 'calibration.json')) {
+/**
+ * A model that declares calibration ships a valid one: `calibration.json` is listed, belongs to this
+ * model version, maps every class of the model and no other, and each map is a proper isotonic
+ * fit — breakpoints strictly increasing, values non-decreasing in [0, 1], as many of each.
+ */
+export async function checkCalibration(reader: RepoReader, ref: string, file: string, manifest: ArtifactOf<'ModelArtifact'>, out: Violation[]): Promise<void> {
+  if (!manifest.calibrated) return;
+  if (!Object.hasOwn(manifest.files, 'calibration.json')) {
     out.push({ file, rule: 'calibration', message: 'declares calibration but lists no calibration.json' });
+    return;
+  }
+  const path = `${file.slice(0, file.lastIndexOf('/'))}/calibration.json`;
+  const calibration = await reader.readArtifact('Calibration', ref, path).catch(() => null);
+  if (!calibration) return; // coverage and schema checks report a missing or broken file
+  const fail = (message: string, pointer?: string) => out.push({ file: path, rule: 'calibration', message, ...(pointer ? { pointer } : {}) });
+  if (calibration.model !== manifest.model || calibration.model_version !== manifest.model_version) {
+    fail(`calibrates ${calibration.model} ${calibration.model_version}, not ${manifest.model} ${manifest.model_version}`);
+  }
+  const names = Object.keys(calibration.classes);
+  const missing = manifest.classes.filter((name) => !names.includes(name));
+  const extra = names.filter((name) => !manifest.classes.includes(name));
+  if (missing.length > 0) fail(`has no map for class ${missing.join(', ')}`);
+  if (extra.length > 0) fail(`maps class ${extra.join(', ')}, which the model does not have`);
+  for (const [name, map] of Object.entries(calibration.classes)) {
+    const pointer = `/classes/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (map.x.length !== map.y.length || map.x.length === 0) fail(`${name}: x and y must be non-empty and of equal length`, pointer);
+    else if (map.x.some((x, i) => i > 0 && !(x > map.x[i - 1]!))) fail(`${name}: breakpoints x must be strictly increasing`, `${pointer}/x`);
+    else if (map.y.some((y, i) => i > 0 && y < map.y[i - 1]!)) fail(`${name}: values y must be non-decreasing (isotonic)`, `${pointer}/y`);
   }
 }
 

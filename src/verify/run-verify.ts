@@ -3,7 +3,7 @@ import type { ArtifactOf } from '../artifacts/kinds.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { diffCommits } from '../store/tree-diff.js';
 import { checkArtifactBytes } from './check-artifact.js';
-import { checkCalibrationDeclared, checkCoverage, checkLineage, checkPathMatches, checkPromotion } from './check-relations.js';
+import { checkCalibration, checkCoverage, checkLineage, checkPathMatches, checkPromotion } from './check-relations.js';
 import type { Violation } from './violation.js';
 
 export interface VerifyOptions {
@@ -64,7 +64,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     checkPathMatches(info.kind, target.path, value, violations);
     await checkLineage(reader, commit, target.path, value, violations);
     if (info.kind === 'ModelArtifact' || info.kind === 'DatasetArtifact') manifestsToCover.add(target.path);
-    if (info.kind === 'ModelArtifact') checkCalibrationDeclared(target.path, value as ArtifactOf<'ModelArtifact'>, violations);
+    if (info.kind === 'ModelArtifact') await checkCalibration(reader, commit, target.path, value as ArtifactOf<'ModelArtifact'>, violations);
     if (info.kind === 'RolloutState') await checkPromotion(reader, commit, target.path, value as ArtifactOf<'RolloutState'>, violations);
   }
 

@@ -27,6 +27,7 @@ export function modelVersionFiles(
   version: string,
   refs: { taxonomy: FileWrite; datasetManifest: FileWrite },
   seed = version,
+  calibration?: { classes: Record<string, { x: number[]; y: number[] }>; modelVersion?: string },
 ): FileWrite[] {
   const weights = Buffer.from(`onnx-weights-of-${model}-${seed}`.repeat(8));
   const metrics = buildArtifact('TrainingMetrics', {
@@ -46,6 +47,19 @@ export function modelVersionFiles(
     training: null,
   });
   const metricsBytes = formatJsonFile(metrics);
+  const calibrationBytes = calibration
+    ? formatJsonFile(
+        buildArtifact('Calibration', {
+          model,
+          model_version: calibration.modelVersion ?? version,
+          method: 'isotonic',
+          fitted_on: { dataset_version: 'ds-1', split: 'val' },
+          classes: calibration.classes,
+          ece_before: 0.1,
+          ece_after: 0.05,
+        }),
+      )
+    : null;
   const manifest = buildArtifact('ModelArtifact', {
     model,
     model_version: version,
@@ -61,14 +75,16 @@ export function modelVersionFiles(
     files: {
       'model.onnx': { sha256: sha(weights), bytes: weights.length },
       'metrics.json': { sha256: sha(metricsBytes), bytes: Buffer.byteLength(metricsBytes) },
+      ...(calibrationBytes ? { 'calibration.json': { sha256: sha(calibrationBytes), bytes: Buffer.byteLength(calibrationBytes) } } : {}),
     },
-    calibrated: false,
+    calibrated: calibrationBytes !== null,
     created_at: T0,
   });
   return [
     { path: paths.modelManifest(model, version), content: formatJsonFile(manifest) },
     { path: paths.modelFile(model, version, 'model.onnx'), content: weights },
     { path: paths.modelFile(model, version, 'metrics.json'), content: metricsBytes },
+    ...(calibrationBytes ? [{ path: paths.modelFile(model, version, 'calibration.json'), content: calibrationBytes }] : []),
   ];
 }
 

@@ -111,6 +111,28 @@ describe('cairn verify', () => {
     expect(result.violations).toEqual([expect.objectContaining({ file: 'registry/shapes/rollout.json', rule: 'promotion' })]);
   });
 
+  it('checks the calibration of a calibrated model: its version, one map per class, isotonic breakpoints', async () => {
+    const map = { x: [0.1, 0.5, 0.9], y: [0.05, 0.5, 0.95] };
+    const good = modelVersionFiles('shapes', '1.1.0', { taxonomy, datasetManifest: dataset[0]! }, 'good', { classes: { circle: map, square: map, triangle: map } });
+    await stage(good);
+    expect((await verify()).violations).toEqual([]);
+
+    const bad = modelVersionFiles('shapes', '1.2.0', { taxonomy, datasetManifest: dataset[0]! }, 'bad', {
+      modelVersion: '1.1.0',
+      classes: { circle: { x: [0.1, 0.5], y: [0.6, 0.4] }, square: { x: [0.5, 0.5], y: [0.1, 0.2] }, hexagon: map },
+    });
+    await stage(bad);
+    const file = 'registry/shapes/1.2.0/calibration.json';
+    expect((await verify()).violations.filter((v) => v.rule === 'calibration' || v.rule === 'path-mismatch')).toEqual([
+      { file, rule: 'path-mismatch', message: 'model_version is "1.1.0" but the path says "1.2.0"' },
+      { file, rule: 'calibration', message: 'calibrates shapes 1.1.0, not shapes 1.2.0' },
+      { file, rule: 'calibration', message: 'has no map for class triangle' },
+      { file, rule: 'calibration', message: 'maps class hexagon, which the model does not have' },
+      { file, rule: 'calibration', pointer: '/classes/circle/y', message: 'circle: values y must be non-decreasing (isotonic)' },
+      { file, rule: 'calibration', pointer: '/classes/square/x', message: 'square: breakpoints x must be strictly increasing' },
+    ]);
+  });
+
   it('exits 0 when clean, 1 on violations, 2 on a bad ref, from the CLI', async () => {
     const out: string[] = [];
     const output = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
