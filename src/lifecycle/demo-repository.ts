@@ -5,8 +5,9 @@ import type { DemoTaxonomy } from '../demo/build-label-config.js';
 import type { FileWrite } from '../store/commit-files.js';
 
 export const DEMO_DATASET = 'shapes';
+export const DEMO_MODEL = 'shapes';
 
-/** The files a new model repository needs for the demo dataset: its taxonomy and dataset config. */
+/** The files a new model repository needs for the demo: the taxonomy, the dataset config and the model config. */
 export function buildDemoRepositoryFiles(taxonomy: DemoTaxonomy, projectId: number): FileWrite[] {
   const taxonomyArtifact = buildArtifact('Taxonomy', taxonomy);
   const config = buildArtifact('DatasetConfig', {
@@ -17,8 +18,18 @@ export function buildDemoRepositoryFiles(taxonomy: DemoTaxonomy, projectId: numb
     splits: { train: 0.7, val: 0.15, test: 0.15 },
     weak_label_weights: { user_tag: 0.5, vote: 0.3, swipe: 0.2 },
   });
+  const model = buildArtifact('ModelConfig', {
+    model: DEMO_MODEL,
+    description: 'Image class and shape regions of the generated shapes, by the built-in trainer',
+    dataset: DEMO_DATASET,
+    taxonomy_version: taxonomy.taxonomy_version,
+    trainer: { kind: 'builtin', config: {} },
+    calibration: true,
+    bias_field: 'background',
+  });
   return [
     { path: paths.taxonomy(taxonomy.taxonomy_version), content: formatJsonFile(taxonomyArtifact) },
     { path: paths.datasetConfig(DEMO_DATASET), content: encodeArtifact('DatasetConfig', config, paths.datasetConfig(DEMO_DATASET)) },
+    { path: paths.modelConfig(DEMO_MODEL), content: encodeArtifact('ModelConfig', model, paths.modelConfig(DEMO_MODEL)) },
   ];
 }

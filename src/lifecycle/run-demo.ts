@@ -9,7 +9,12 @@ import { runInit } from '../init/run-init.js';
 import { GitCli } from '../store/git-cli.js';
 import { RepoReader } from '../store/repo-reader.js';
 import { runVerify } from '../verify/run-verify.js';
-import { buildDemoRepositoryFiles, DEMO_DATASET } from './demo-repository.js';
+import { codeCommitFromEnv } from '../registry/code-commit.js';
+import { runReproduce } from '../registry/run-reproduce.js';
+import type { TrainProgress } from '../registry/run-train.js';
+import { runTrainStage } from '../registry/run-train-stage.js';
+import { verifiedImageReader } from '../registry/training-data.js';
+import { buildDemoRepositoryFiles, DEMO_DATASET, DEMO_MODEL } from './demo-repository.js';
 
 export interface DemoStep {
   name: string;
@@ -29,6 +34,8 @@ export interface DemoOptions {
   seed?: number;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Progress of the long steps (feature extraction, head fitting, evaluation). */
+  onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,7 +57,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
   // Labels from a few days ago, so the freshness check sees a live project.
   const startDate = new Date(Math.floor(now().getTime() / DAY_MS) * DAY_MS - 5 * DAY_MS);
-  const data = await generateDemoDataset({ seed: options.seed ?? 7, count: options.count ?? 1000, startDate, outDir: join(root, 'label-studio') });
+  const data = await generateDemoDataset({ seed: options.seed ?? 7, count: options.count ?? 2000, startDate, outDir: join(root, 'label-studio') });
   step('generate', `${data.images.length} images, 2 Label Studio exports, weak labels, in ${data.outDir}`);
 
   await mkdir(root, { recursive: true });
@@ -62,7 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const taxonomy = JSON.parse(await readFile(data.taxonomy, 'utf8'));
   const init = await runInit({ dir, runId: 'demo-init', extraFiles: buildDemoRepositoryFiles(taxonomy, data.dataset.options.projectId) });
   await cli.run(['push', '--quiet', 'origin', 'main']);
-  step('init', `model repository with ${init.files.length} files (thresholds, taxonomy, dataset config), pushed`);
+  step('init', `model repository with ${init.files.length} files (thresholds, taxonomy, dataset and model configs), pushed`);
 
   const deps: IngestStageDeps = { dir, reader: new RepoReader(dir), forge: new LocalForge({ dir: remote, user: 'cairn-bot', now }), remote: 'origin' };
   const reviewer = new LocalForge({ dir: remote, user: 'alice', now });
@@ -94,9 +101,36 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     step(`merge ${index + 1}`, `PR #${pullRequest.number} approved by alice and merged as ${merged.mergeCommitSha?.slice(0, 12)}`);
   }
 
+  // Train, evaluate and calibrate the first model version on the merged dataset; a reviewer merges its PR.
+  await cli.run(['fetch', '--quiet', 'origin']);
+  const readImage = verifiedImageReader(fetchImage);
+  const codeCommit = await codeCommitFromEnv();
+  const progress = options.onProgress ?? (() => undefined);
+  const trainOptions = { dir, reader: deps.reader, model: DEMO_MODEL, base: 'origin/main', readImage, codeCommit, now, onProgress: (p: TrainProgress) => progress(p.phase, p.done, p.total) };
+  const { result: trained, pullRequest: modelPr } = await runTrainStage({ forge: deps.forge, remote: 'origin' }, { ...trainOptions, runId: 'demo-train' });
+  if (trained.kind !== 'trained' || !modelPr) throw new Error('demo: the first training run trained nothing');
+  const { metrics } = trained;
+  step(
+    'train',
+    `${DEMO_MODEL} ${trained.version} on ${trained.manifest.dataset.version} (${trained.manifest.trainer.name}, ${metrics.training?.seconds.toFixed(1)} s): ` +
+      `test macro F1 ${metrics.classification.macro_f1.toFixed(3)}, AP50 ${metrics.detection?.ap50.toFixed(3) ?? '—'}, ` +
+      `ECE ${metrics.calibration?.ece_before.toFixed(3)} → ${metrics.calibration?.ece_after.toFixed(3)}, largest bias delta ${metrics.bias?.max_delta.toFixed(3) ?? '—'}; PR #${modelPr.number} opened`,
+  );
+  const checked = await runVerify({ reader: new RepoReader(dir), base: 'origin/main', ref: trained.branch });
+  step('verify model PR', checked.violations.length === 0 ? `clean: ${checked.checkedFiles} files (schemas, checksums, lineage to the dataset, calibration)` : `${checked.violations.length} violations`);
+  await reviewer.submitReview(modelPr.number, { state: 'APPROVED', body: 'metrics look right' });
+  const mergedModel = await reviewer.mergePullRequest(modelPr.number);
+  await cli.run(['pull', '--quiet', '--ff-only', 'origin', 'main']);
+  step('merge model', `PR #${modelPr.number} approved by alice and merged as ${mergedModel.mergeCommitSha?.slice(0, 12)}`);
+
+  const reproduced = await runReproduce({ dir, reader: new RepoReader(dir), ref: 'HEAD', model: DEMO_MODEL, version: trained.version, readImage, codeCommit, onProgress: progress });
+  step('reproduce', `${DEMO_MODEL} ${trained.version} retrained: ${reproduced.identical ? 'byte-identical' : 'DIFFERENT'} (sha256 ${reproduced.actual.slice(0, 16)}…)`);
+
   await cli.run(['fetch', '--quiet', 'origin']);
   const again = await runIngestStage(deps, { dataset: DEMO_DATASET, source: exportFileSource(data.secondExport), fetchImage, runId: 'demo-ingest-again', now, base: 'origin/main' });
   step('ingest again', again.pullRequest ? `unexpected PR #${again.pullRequest.number}` : `the same export again: nothing new, nothing written (${again.result.tasks} tasks read)`);
+  const retrain = await runTrainStage({ forge: deps.forge, remote: 'origin' }, { ...trainOptions, runId: 'demo-train-again' });
+  step('train again', retrain.result.kind === 'unchanged' ? `${DEMO_MODEL} ${retrain.result.version} already used ${retrain.result.datasetVersion} with this config: nothing to train, nothing written` : `unexpected ${retrain.result.version}`);
 
   const verify = await runVerify({ reader: new RepoReader(dir) });
   step('verify', verify.violations.length === 0 ? `clean, ${verify.checkedFiles} files checked` : `${verify.violations.length} violations`);

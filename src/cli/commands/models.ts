@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { ModelVersionSummary } from '../../registry/read-registry.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
@@ -32,11 +33,14 @@ export function registerModels(program: Command, context: CliContext): void {
   models
     .command('show')
     .description('one model version: lineage, files, metrics, gate decision')
-    .argument('<model>', 'model name')
-    .argument('<version>', 'model version (major.minor.patch)')
+    .argument('<model>', 'model name, or the version when the registry holds one model')
+    .argument('[version]', 'model version (major.minor.patch)')
     .option('--ref <ref>', 'read the registry at this ref', 'HEAD')
-    .action(async (model: string, version: string, options: { ref: string }) => {
+    .action(async (first: string, second: string | undefined, options: { ref: string }) => {
       const { reader, registry } = await load();
+      const { resolveModelVersion } = await import('../resolve-model-version.js');
+      const { model, version } = await resolveModelVersion(reader, options.ref, first, second);
+      if (!version) throw new UsageError(`name the version of ${model} to show`, { model });
       printJson(context.output, await registry.readModelVersion(reader, options.ref, model, version));
     });
 }

@@ -1,0 +1,70 @@
+// Workflow entry of train.yml: train the next version of each model (or MODEL) on its dataset's
+// newest validated version, commit it on cairn/train/<model>/<version> and open a pull request.
+// Env: MODEL (default every model in registry/), DATASET_VERSION, BASE_REF (default origin/main),
+// IMAGES_DIR (a local image folder instead of Label Studio), LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY,
+// PUSH_REMOTE (default origin; empty keeps branches local), CAIRN_GITHUB_TOKEN or GITHUB_TOKEN.
+import * as core from '@actions/core';
+import { paths } from '../src/artifacts/layout.js';
+import { describeError } from '../src/cli/output.js';
+import { runIdFromEnv } from '../src/cli/run-id.js';
+import { forgeFromEnv } from '../src/forge/forge-from-env.js';
+import { codeCommitFromEnv } from '../src/registry/code-commit.js';
+import { listModels } from '../src/registry/read-registry.js';
+import { formatMetricsTable, runTrainStage } from '../src/registry/run-train-stage.js';
+import { datasetImageReader } from '../src/registry/training-data.js';
+import { RepoReader } from '../src/store/repo-reader.js';
+
+const dir = process.cwd();
+const base = process.env.BASE_REF ?? 'origin/main';
+const remote = process.env.PUSH_REMOTE ?? 'origin';
+const reader = new RepoReader(dir);
+const failures: string[] = [];
+const trained: string[] = [];
+
+try {
+  const models = process.env.MODEL ? [process.env.MODEL] : await listModels(reader, base);
+  const forge = await forgeFromEnv(dir);
+  const codeCommit = await codeCommitFromEnv();
+  for (const model of models) {
+    try {
+      const config = await reader.loadArtifact('ModelConfig', base, paths.modelConfig(model));
+      const dataset = await reader.loadArtifact('DatasetConfig', base, paths.datasetConfig(config.dataset));
+      const readImage = datasetImageReader(dataset, process.env.IMAGES_DIR ? { localRoot: process.env.IMAGES_DIR } : {});
+      let lastLogged = -1;
+      const { result, pullRequest } = await runTrainStage(
+        { forge, ...(remote === '' ? {} : { remote }) },
+        {
+          dir,
+          reader,
+          model,
+          base,
+          readImage,
+          codeCommit,
+          runId: runIdFromEnv(),
+          now: () => new Date(),
+          ...(process.env.DATASET_VERSION ? { datasetVersion: process.env.DATASET_VERSION } : {}),
+          onProgress: ({ phase, done, total }) => {
+            const tenth = Math.floor((10 * done) / Math.max(total, 1));
+            if (tenth !== lastLogged || done === 0) core.info(`${model}: ${phase} ${done}/${total}`);
+            lastLogged = tenth;
+          },
+          onLog: (line) => core.info(`${model} trainer: ${line}`),
+        },
+      );
+      if (result.kind === 'unchanged') {
+        core.summary.addRaw(`### ${model}: nothing to train\n\n${result.version} already used ${result.datasetVersion} with this trainer and config.\n\n`);
+        continue;
+      }
+      trained.push(`${model}@${result.version}`);
+      core.summary.addRaw(`### Trained ${model} ${result.version}\n\nOn ${result.manifest.dataset.name} ${result.manifest.dataset.version}; pull request #${pullRequest?.number}.\n\n${formatMetricsTable(result.metrics).join('\n')}\n\n`);
+    } catch (error) {
+      failures.push(`${model}: ${describeError(error)}`);
+      core.summary.addRaw(`### ${model}: training failed\n\n${describeError(error)}\n\n`);
+    }
+  }
+  await core.summary.write();
+  core.setOutput('trained', trained.join(' '));
+  if (failures.length > 0) core.setFailed(failures.join('\n'));
+} catch (error) {
+  core.setFailed(describeError(error));
+}
