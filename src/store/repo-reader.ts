@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { NotFoundError } from '../errors.js';
 import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
@@ -92,7 +92,7 @@ export class RepoReader {
     } catch {
       return null;
     }
-    const object = inflateSync(deflated);
+    const object = deflated.length <= HEADER_PEEK ? inflateSync(deflated) : inflateSync(deflated, { chunkSize: inflatedSize(deflated) });
     const header = object.indexOf(0);
     if (header < 0 || !object.subarray(0, header).toString('latin1').startsWith('blob ')) return null;
     return object.subarray(header + 1);
@@ -174,3 +174,20 @@ export class RepoReader {
     }
   }
 }
+
+/**
+ * The inflated size of a loose object, read from the "<type> <size>\0" header at its start, so
+ * the whole object is inflated into one buffer of that size: zlib's default 16 KiB chunks are
+ * joined at the end, which briefly holds the object twice (100 MB for a 50 MB items file).
+ * Falls back to the default chunk size when the header cannot be read from the first kilobyte or claims an impossible size.
+ */
+function inflatedSize(deflated: Buffer): number {
+  const start = inflateSync(deflated.subarray(0, HEADER_PEEK), { finishFlush: constants.Z_SYNC_FLUSH });
+  const header = start.indexOf(0);
+  const size = header < 0 ? NaN : Number(start.toString('latin1', start.indexOf(0x20) + 1, header)) + header + 1;
+  // Deflate expands at most 1032:1; a header claiming more is damaged and gets no such buffer.
+  const plausible = Number.isSafeInteger(size) && size <= deflated.length * 1032;
+  return plausible ? Math.max(size, constants.Z_MIN_CHUNK) : constants.Z_DEFAULT_CHUNK;
+}
+
+const HEADER_PEEK = 1024;
