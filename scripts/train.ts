@@ -2,10 +2,12 @@
 // newest validated version, commit it on cairn/train/<model>/<version> and open a pull request.
 // Env: MODEL (default every model in registry/), DATASET_VERSION, BASE_REF (default origin/main),
 // IMAGES_DIR (a local image folder instead of Label Studio), LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY,
-// PUSH_REMOTE (default origin; empty keeps branches local), CAIRN_GITHUB_TOKEN or GITHUB_TOKEN.
+// PUSH_REMOTE (default origin; empty keeps branches local), CAIRN_GITHUB_TOKEN or GITHUB_TOKEN,
+// TRAINER_TIMEOUT_MINUTES (an external trainer running longer is killed; that model fails, the next runs).
 import * as core from '@actions/core';
 import { paths } from '../src/artifacts/layout.js';
 import { describeError } from '../src/cli/output.js';
+import { UsageError } from '../src/errors.js';
 import { runIdFromEnv } from '../src/cli/run-id.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
 import { codeCommitFromEnv } from '../src/registry/code-commit.js';
@@ -22,6 +24,7 @@ const failures: string[] = [];
 const trained: string[] = [];
 
 try {
+  const trainerTimeoutMs = minutesFromEnv('TRAINER_TIMEOUT_MINUTES');
   const models = process.env.MODEL ? [process.env.MODEL] : await listModels(reader, base);
   const forge = await forgeFromEnv(dir);
   const codeCommit = await codeCommitFromEnv();
@@ -43,6 +46,7 @@ try {
           runId: runIdFromEnv(),
           now: () => new Date(),
           ...(process.env.DATASET_VERSION ? { datasetVersion: process.env.DATASET_VERSION } : {}),
+          ...(trainerTimeoutMs === undefined ? {} : { trainerTimeoutMs }),
           onProgress: ({ phase, done, total }) => {
             const tenth = Math.floor((10 * done) / Math.max(total, 1));
             if (tenth !== lastLogged || done === 0) core.info(`${model}: ${phase} ${done}/${total}`);
@@ -67,4 +71,13 @@ try {
   if (failures.length > 0) core.setFailed(failures.join('\n'));
 } catch (error) {
   core.setFailed(describeError(error));
+}
+
+/** Milliseconds from an environment variable in minutes; undefined when unset or empty. */
+function minutesFromEnv(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const minutes = Number(text);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new UsageError(`${name} must be a positive number of minutes, not "${text}"`, { variable: name });
+  return minutes * 60_000;
 }

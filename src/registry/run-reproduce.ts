@@ -15,6 +15,8 @@ export interface ReproduceOptions {
   codeCommit: string;
   onProgress?: (phase: string, done: number, total: number) => void;
   onLog?: (line: string) => void;
+  /** Kills an external trainer that runs longer (rule `trainer-timeout`). */
+  trainerTimeoutMs?: number;
 }
 
 export interface ReproduceResult {
@@ -60,6 +62,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     readImage: options.readImage,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.trainerTimeoutMs === undefined ? {} : { timeoutMs: options.trainerTimeoutMs }),
   });
   return {
     model,

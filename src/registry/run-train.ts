@@ -33,6 +33,8 @@ export interface TrainOptions {
   onLog?: (line: string) => void;
   /** Stops an external trainer (its whole process group) when aborted, e.g. on Ctrl-C. */
   signal?: AbortSignal;
+  /** Kills an external trainer that runs longer (rule `trainer-timeout`); nothing is written. */
+  trainerTimeoutMs?: number;
 }
 
 export type TrainProgress = { phase: 'features' | 'heads' | 'model' | 'trainer'; done: number; total: number } | EvaluationProgress;
@@ -86,6 +88,7 @@ export async function runTrain(options: TrainOptions): Promise<TrainResult> {
     onProgress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.trainerTimeoutMs === undefined ? {} : { timeoutMs: options.trainerTimeoutMs }),
   });
   const modelFile = paths.modelFile(model, version, 'model.onnx');
   const evaluation = await evaluateTrainedModel({

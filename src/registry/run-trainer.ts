@@ -40,6 +40,8 @@ export interface RunTrainerOptions {
   onLog?: (line: string) => void;
   /** Stops an external command (its whole process group) when aborted, e.g. on Ctrl-C. */
   signal?: AbortSignal;
+  /** Kills an external command (its whole process group) that runs longer; the built-in trainer has none. */
+  timeoutMs?: number;
 }
 
 /** Runs the built-in trainer or the model's external command on the training data. */

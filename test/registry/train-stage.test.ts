@@ -156,6 +156,22 @@ describe('cairn train', () => {
     expect(trained.metrics.classification.macro_f1).toBeGreaterThan(0);
   });
 
+  it('kills an external trainer that runs past --trainer-timeout, says so, and writes nothing', async () => {
+    await setModelConfig({ trainer: { kind: 'external', command: 'echo warming up; sleep 30', config: {} } });
+    const head = await new GitCli(demo.dir).revParse('HEAD');
+    const started = performance.now();
+    const result = await cli('train', 'shapes', '--images', images, '--quiet', '--trainer-timeout', '0.005');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('external trainer `echo warming up; sleep 30` timed out after 300 ms; its process group was killed');
+    expect(performance.now() - started).toBeLessThan(20_000); // not the 30 s the command asked for
+    expect(await new GitCli(demo.dir).revParse('HEAD')).toBe(head);
+    expect((await new GitCli(demo.dir).run(['status', '--porcelain'])).trim()).toBe('');
+
+    const usage = await cli('train', 'shapes', '--trainer-timeout', '0');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain("option '--trainer-timeout <minutes>' argument '0' is invalid. must be a positive number of minutes");
+  });
+
   it('refuses a model bound to another taxonomy than its dataset, writing nothing', async () => {
     await setModelConfig({ taxonomy_version: 'taxonomy_v9', trainer: { kind: 'builtin', config: QUICK } });
     const head = await new GitCli(demo.dir).revParse('HEAD');
@@ -196,7 +212,7 @@ describe('the train workflow entry (scripts/train.ts)', () => {
     await writeFile(output, '');
     const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
     const script = new URL('../../scripts/train.ts', import.meta.url).pathname;
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, BASE_REF: 'main', IMAGES_DIR: images, PUSH_REMOTE: '', CAIRN_FORGE: 'local' };
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, BASE_REF: 'main', IMAGES_DIR: images, PUSH_REMOTE: '', CAIRN_FORGE: 'local', TRAINER_TIMEOUT_MINUTES: '30' };
     const failure = await run(tsx, [script], { cwd: demo.dir, env }).then(() => null, (error: { stdout: string }) => error.stdout);
     expect(failure).toBeNull();
     const written = await readFile(summary, 'utf8');

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { TrainProgress, TrainResult } from '../../registry/run-train.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-code.js';
@@ -14,6 +14,7 @@ interface TrainFlags {
   branch?: string;
   pullRequest?: boolean;
   push?: string;
+  trainerTimeout?: number;
   quiet?: boolean;
   json?: boolean;
 }
@@ -21,6 +22,7 @@ interface TrainFlags {
 interface ReproduceFlags {
   images?: string;
   ref: string;
+  trainerTimeout?: number;
   quiet?: boolean;
   json?: boolean;
 }
@@ -36,6 +38,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--branch <branch>', 'commit on this branch (default: the checked-out branch)')
     .option('--pull-request', 'commit on cairn/train/<model>/<version> and open a pull request')
     .option('--push <remote>', 'push the commit or branch to this remote')
+    .option(TRAINER_TIMEOUT, TRAINER_TIMEOUT_HELP, parseMinutes)
     .option('--quiet', 'no progress bars')
     .option('--json', 'print the result as JSON')
     .action(async (model: string, flags: TrainFlags) => {
@@ -62,6 +65,7 @@ export function registerTrain(program: Command, context: CliContext): void {
         onLog: (line: string) => context.output.err(`trainer: ${line}\n`),
         signal: interrupt.signal,
         ...(flags.datasetVersion ? { datasetVersion: flags.datasetVersion } : {}),
+        ...(flags.trainerTimeout === undefined ? {} : { trainerTimeoutMs: flags.trainerTimeout * 60_000 }),
       };
       let result: TrainResult;
       let pullRequest: number | null = null;
@@ -91,6 +95,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .argument('[version]', 'model version (major.minor.patch)')
     .option('--images <dir>', 'local folder holding the dataset images (default: fetch them as ingestion did)')
     .option('--ref <ref>', 'read the registry at this ref', 'HEAD')
+    .option(TRAINER_TIMEOUT, TRAINER_TIMEOUT_HELP, parseMinutes)
     .option('--quiet', 'no progress bars')
     .option('--json', 'print the result as JSON')
     .action(async (first: string, second: string | undefined, flags: ReproduceFlags) => {
@@ -102,13 +107,32 @@ export function registerTrain(program: Command, context: CliContext): void {
       const { readImage, codeCommit } = await modelContext(reader, flags.ref, model, flags.images);
       const { runReproduce } = await import('../../registry/run-reproduce.js');
       const bars = progressBars({ quiet: Boolean(flags.quiet || flags.json) });
-      const result = await runReproduce({ dir, reader, ref: flags.ref, model, version, readImage, codeCommit, onProgress: (phase, done, total) => bars.update(phase, done, total) }).finally(() => bars.stop());
+      const result = await runReproduce({
+        dir,
+        reader,
+        ref: flags.ref,
+        model,
+        version,
+        readImage,
+        codeCommit,
+        onProgress: (phase, done, total) => bars.update(phase, done, total),
+        ...(flags.trainerTimeout === undefined ? {} : { trainerTimeoutMs: flags.trainerTimeout * 60_000 }),
+      }).finally(() => bars.stop());
       context.setExitCode(result.identical ? EXIT.ok : EXIT.violations);
       if (flags.json) return printJson(context.output, result);
       const verdict = result.identical ? 'reproduced: byte-identical' : 'NOT reproduced: the retrained model differs';
       const code = result.codeCommit.recorded === result.codeCommit.now ? '' : `\n  code: trained by ${result.codeCommit.recorded}, retrained by ${result.codeCommit.now}`;
       context.output.out(`${model} ${version}: ${verdict}\n  recorded sha256 ${result.expected}\n  retrained sha256 ${result.actual}\n  ${result.trainer} on ${result.dataset.name} ${result.dataset.version}, ${result.seconds.toFixed(1)} s${code}\n`);
     });
+}
+
+const TRAINER_TIMEOUT = '--trainer-timeout <minutes>';
+const TRAINER_TIMEOUT_HELP = 'kill an external trainer (its whole process group) that runs longer than this; nothing is written';
+
+function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new InvalidArgumentError('must be a positive number of minutes');
+  return minutes;
 }
 
 function formatTrain(result: TrainResult, pullRequest: number | null): string {
