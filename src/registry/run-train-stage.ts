@@ -47,6 +47,8 @@ export function buildTrainPullRequestBody(result: Extract<TrainResult, { kind: '
 /** Markdown tables of a metrics artifact: per class, then regions, calibration and bias. */
 export function formatMetricsTable(metrics: TrainingMetrics): string[] {
   const f = (value: number) => value.toFixed(4);
+  // COCO reports -1 where there is nothing to measure (no object of that size, no such class).
+  const ap = (value: number) => (value < 0 ? '—' : f(value));
   const c = metrics.classification;
   const lines = [
     `macro F1 **${f(c.macro_f1)}**, min class F1 ${f(c.min_class_f1)}, accuracy ${f(c.accuracy)}`,
@@ -59,11 +61,11 @@ export function formatMetricsTable(metrics: TrainingMetrics): string[] {
   if (d) {
     lines.push(
       '',
-      `Regions (COCO): AP ${f(d.ap)}, AP50 **${f(d.ap50)}**, AP75 ${f(d.ap75)}, AP small/medium/large ${f(d.ap_small)}/${f(d.ap_medium)}/${f(d.ap_large)}, AR100 ${f(d.ar100)}`,
+      `Regions (COCO): AP ${f(d.ap)}, AP50 **${f(d.ap50)}**, AP75 ${f(d.ap75)}, AP small/medium/large ${ap(d.ap_small)}/${ap(d.ap_medium)}/${ap(d.ap_large)}, AR100 ${ap(d.ar100)}`,
       '',
       '| region class | AP |',
       '| --- | --- |',
-      ...Object.entries(d.per_class_ap).map(([name, ap]) => `| ${name} | ${ap < 0 ? 'no ground truth' : f(ap)} |`),
+      ...Object.entries(d.per_class_ap).map(([name, value]) => `| ${name} | ${value < 0 ? 'no ground truth' : f(value)} |`),
     );
   }
   if (metrics.calibration) lines.push('', `Calibration (isotonic, per class): ECE ${f(metrics.calibration.ece_before)} → ${f(metrics.calibration.ece_after)}`);
