@@ -5,15 +5,13 @@
 // PUSH_REMOTE (default origin; empty keeps branches local), CAIRN_GITHUB_TOKEN or GITHUB_TOKEN,
 // TRAINER_TIMEOUT_MINUTES (an external trainer running longer is killed; that model fails, the next runs).
 import * as core from '@actions/core';
-import { paths } from '../src/artifacts/layout.js';
+import { modelContext } from '../src/cli/model-context.js';
 import { describeError } from '../src/cli/output.js';
 import { UsageError } from '../src/errors.js';
 import { runIdFromEnv } from '../src/cli/run-id.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
-import { codeCommitFromEnv } from '../src/registry/code-commit.js';
 import { listModels } from '../src/registry/read-registry.js';
 import { formatMetricsTable, runTrainStage } from '../src/registry/run-train-stage.js';
-import { datasetImageReader } from '../src/registry/training-data.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 
 const dir = process.cwd();
@@ -27,12 +25,9 @@ try {
   const trainerTimeoutMs = minutesFromEnv('TRAINER_TIMEOUT_MINUTES');
   const models = process.env.MODEL ? [process.env.MODEL] : await listModels(reader, base);
   const forge = await forgeFromEnv(dir);
-  const codeCommit = await codeCommitFromEnv();
   for (const model of models) {
     try {
-      const config = await reader.loadArtifact('ModelConfig', base, paths.modelConfig(model));
-      const dataset = await reader.loadArtifact('DatasetConfig', base, paths.datasetConfig(config.dataset));
-      const readImage = datasetImageReader(dataset, process.env.IMAGES_DIR ? { localRoot: process.env.IMAGES_DIR } : {});
+      const { readImage, codeCommit } = await modelContext(reader, base, model, process.env.IMAGES_DIR);
       let lastLogged = -1;
       const { result, pullRequest } = await runTrainStage(
         { forge, ...(remote === '' ? {} : { remote }) },

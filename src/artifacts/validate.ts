@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type FormatDefinition, type ValidateFunction } f
 import addFormatsModule from 'ajv-formats';
 import { SchemaError, UnknownVersionError } from '../errors.js';
 import { KINDS, parseSchemaTag, type ArtifactOf, type KindName } from './kinds.js';
+import { isFixedUtc } from './utc-timestamp.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
@@ -81,35 +82,6 @@ function addFixedUtcFastPath(instance: Ajv): void {
   if (typeof format !== 'object' || typeof format.validate !== 'function') return;
   const slow = format.validate;
   instance.addFormat('date-time', { ...format, validate: (value: string) => isFixedUtc(value) || slow(value) });
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** "YYYY-MM-DDTHH:MM:SS.ffffffZ" naming a real day and time (no leap second). */
-function isFixedUtc(value: string): boolean {
-  if (value.length !== 27 || value.charCodeAt(26) !== 0x5a /* Z */ || value.charCodeAt(10) !== 0x54 /* T */) return false;
-  if (value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d || value.charCodeAt(13) !== 0x3a || value.charCodeAt(16) !== 0x3a || value.charCodeAt(19) !== 0x2e) return false;
-  const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 5, 2);
-  const day = digitsAt(value, 8, 2);
-  if (year < 0 || digitsAt(value, 20, 6) < 0) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  const hour = digitsAt(value, 11, 2);
-  const minute = digitsAt(value, 14, 2);
-  const second = digitsAt(value, 17, 2);
-  return days !== undefined && day >= 1 && day <= days && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-}
-
-/** The number written by `count` ASCII digits at `start`, or -1 when one is not a digit. */
-function digitsAt(value: string, start: number, count: number): number {
-  let number = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = value.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    number = number * 10 + digit;
-  }
-  return number;
 }
 
 function describe(error: ErrorObject): { path: string; message: string } {

@@ -1,6 +1,7 @@
 import type { DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
 import type { Taxonomy } from '../artifacts/schemas/taxonomy.js';
 import type { ValidationThresholds } from '../artifacts/schemas/thresholds.js';
+import { uprightBox } from './upright-box.js';
 
 export interface Check {
   name: string;
@@ -90,7 +91,7 @@ export function checkRegionBoxes({ thresholds }: CheckContext): DatasetCheck {
       // Named only when at fault: a dataset's regions are many and nearly all sound.
       const where = (index: number) => `${item.id} region ${index} (${item.regions[index]!.label})`;
       item.regions.forEach((region, index) => {
-        const box = region.rotation === 0 ? region : (region.envelope ?? region);
+        const box = uprightBox(region);
         if (box.x < 0 || box.y < 0 || box.x > 1 || box.y > 1) faults.add(`${where(index)}: corner outside [0,1]`);
         else if (box.x + box.width > 1 + SLACK) faults.add(`${where(index)}: x + width = ${(box.x + box.width).toFixed(6)} > 1`);
         else if (box.y + box.height > 1 + SLACK) faults.add(`${where(index)}: y + height = ${(box.y + box.height).toFixed(6)} > 1`);

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { buildBiasMetrics, type BiasMetrics } from './bias-metrics.js';
 import { buildClassificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
 import { buildDetectionMetrics, type DetectionMetrics } from './detection-metrics.js';
-import { assertAligned, pairLabelled } from './pair-labelled.js';
+import { pairLabelled } from './pair-labelled.js';
 import type { ItemPrediction } from './predict-items.js';
 
 export interface EvaluatePredictionsOptions {
@@ -46,7 +46,7 @@ export interface PredictionMetrics {
  */
 export function evaluatePredictions(options: EvaluatePredictionsOptions): PredictionMetrics {
   const { items, predictions, classes, regionClasses, biasField } = options;
-  assertAligned(items, predictions);
+  // pairLabelled checks that items and predictions line up.
   const labelled = pairLabelled(items, predictions, classes);
   if (labelled.length === 0) {
     throw new InputError(`none of the ${items.length} evaluated items has a human class`, { rule: 'evaluation-no-labelled-items', items: items.length });

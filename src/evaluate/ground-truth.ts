@@ -1,4 +1,5 @@
 import type { DatasetItem } from '../artifacts/schemas/dataset.js';
+import { uprightBox } from '../dataset/upright-box.js';
 import { InputError } from '../errors.js';
 
 /** A ground-truth box in 0–1 of the image, axis-aligned. */
@@ -28,7 +29,7 @@ export function truthClassOf(item: DatasetItem, classIndex: ReadonlyMap<string, 
 /** The item's regions as upright boxes: a rotated region becomes its axis-aligned envelope, as in training. */
 export function truthBoxesOf(item: DatasetItem): TruthBox[] {
   return item.regions.map((region) => {
-    const box = region.rotation === 0 ? region : (region.envelope ?? region);
+    const box = uprightBox(region);
     return { label: region.label, x: box.x, y: box.y, width: box.width, height: box.height };
   });
 }

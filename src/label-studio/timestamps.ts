@@ -1,3 +1,4 @@
+import { digitsAt, startsWithUtcDateTime } from '../artifacts/utc-timestamp.js';
 import { show, taskError, type TaskWhere } from './task-fields.js';
 
 const ISO = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:?\d{2})?$/;
@@ -39,9 +40,6 @@ function fromEpochSeconds(value: number, where: TaskWhere, field: string): strin
   return `${date.toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
 }
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const ZERO = 0x30;
-
 /**
  * The common case, a UTC timestamp as Label Studio writes it ("YYYY-MM-DDTHH:MM:SS", then "."
  * and 1 to 9 digits or nothing, then "Z"), checked field by field, character by character:
@@ -51,32 +49,10 @@ const ZERO = 0x30;
 function fastUtc(value: string): string | null {
   const length = value.length;
   if (length !== 20 && (length < 22 || length > 30)) return null;
-  if (value.charCodeAt(length - 1) !== 0x5a /* Z */) return null;
-  if (value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d || value.charCodeAt(10) !== 0x54 || value.charCodeAt(13) !== 0x3a || value.charCodeAt(16) !== 0x3a) return null;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS[month - 1];
-  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  if (value.charCodeAt(length - 1) !== 0x5a /* Z */ || !startsWithUtcDateTime(value)) return null;
   if (length === 20) return `${value.slice(0, 19)}.000000Z`;
-  if (value.charCodeAt(19) !== 0x2e /* . */ || digits(value, 20, length - 21) < 0) return null;
+  if (value.charCodeAt(19) !== 0x2e /* . */ || digitsAt(value, 20, length - 21) < 0) return null;
   // Already in the fixed form: the string itself, not a copy pieced together from slices of it.
   if (length === 27) return value;
   return `${value.slice(0, 19)}.${value.slice(20, Math.min(26, length - 1)).padEnd(6, '0')}Z`;
-}
-
-/** The decimal number written by `count` ASCII digits at `start`, or -1 when one is not a digit. */
-function digits(value: string, start: number, count: number): number {
-  let number = 0;
-  for (let i = start; i < start + count; i++) {
-    const digit = value.charCodeAt(i) - ZERO;
-    if (digit < 0 || digit > 9) return -1;
-    number = number * 10 + digit;
-  }
-  return number;
 }

@@ -10,23 +10,26 @@ export function gridHeadInputs(cellFeatureSize: number): number {
  * Writes the 3×3 neighbourhood of cell `cell` (a global index, image · G·G + row · G + column) of
  * `cellFeatures` ([images × G·G × D]) into `into`, in the grid head's input order: window row, window
  * column, channel. Neighbours outside the grid are zeros, as the convolution's zero padding reads them.
+ * Training reads every cell's neighbourhood many times, so this keeps to plain integer arithmetic.
  */
 export function readCellNeighbourhood(cellFeatures: Float32Array, gridSize: number, channels: number, cell: number, into: Float64Array): void {
   const cells = gridSize * gridSize;
-  const image = Math.floor(cell / cells);
-  const local = cell - image * cells;
-  const [row, column] = [Math.floor(local / gridSize), local % gridSize];
   const half = (HEAD_WINDOW - 1) / 2;
-  let at = 0;
-  for (let dy = -half; dy <= half; dy++) {
-    for (let dx = -half; dx <= half; dx++, at += channels) {
-      const [y, x] = [row + dy, column + dx];
+  const imageBase = cell - (cell % cells);
+  const local = cell - imageBase;
+  const y0 = (local - (local % gridSize)) / gridSize - half;
+  const x0 = (local % gridSize) - half;
+  for (let wy = 0; wy < HEAD_WINDOW; wy++) {
+    const y = y0 + wy;
+    for (let wx = 0; wx < HEAD_WINDOW; wx++) {
+      const x = x0 + wx;
+      const at = (wy * HEAD_WINDOW + wx) * channels;
       if (y < 0 || y >= gridSize || x < 0 || x >= gridSize) {
-        into.fill(0, at, at + channels);
-        continue;
+        for (let c = 0; c < channels; c++) into[at + c] = 0;
+      } else {
+        const from = (imageBase + y * gridSize + x) * channels;
+        for (let c = 0; c < channels; c++) into[at + c] = cellFeatures[from + c]!;
       }
-      const from = (image * cells + y * gridSize + x) * channels;
-      for (let c = 0; c < channels; c++) into[at + c] = cellFeatures[from + c]!;
     }
   }
 }

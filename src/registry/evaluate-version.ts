@@ -1,5 +1,6 @@
 import { evaluateModel, type ModelEvaluation } from '../evaluate/evaluate-model.js';
 import type { CalibrationMaps } from '../evaluate/calibration.js';
+import { modelTaxonomyOf } from '../model/open-model.js';
 import type { ItemImageReader, TrainingData } from './training-data.js';
 
 export type EvaluationProgress = { phase: 'evaluate' | 'calibrate'; done: number; total: number };
@@ -30,7 +31,7 @@ export async function evaluateTrainedModel(options: EvaluateVersionOptions): Pro
     model: options.bytes,
     sha256: options.sha256,
     file: options.file,
-    taxonomy: { classes: data.taxonomy.classes.map((entry) => entry.name), regionClasses: data.taxonomy.region_classes.map((entry) => entry.name) },
+    taxonomy: modelTaxonomyOf(data.taxonomy),
     testItems: data.splits.test,
     valItems: options.calibrate ? data.splits.val : null,
     readImage: options.readImage,

@@ -1,4 +1,3 @@
-import { sha256Hex } from '../artifacts/canonical-json.js';
 import { paths } from '../artifacts/layout.js';
 import type { Calibration, ModelArtifact, TrainingMetrics } from '../artifacts/schemas/model.js';
 import { InputError, NotFoundError, PolicyError } from '../errors.js';
@@ -47,9 +46,9 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
   const { reader, model } = options;
   const base = await reader.resolveCommit(options.base);
   const fromPath = paths.modelManifest(model, options.from);
-  const fromBytes = await reader.readFile(base, fromPath);
-  if (!fromBytes) throw new NotFoundError(`model ${model} has no version ${options.from} at ${options.base}`, { file: fromPath, ref: options.base });
-  const from = await reader.loadArtifact('ModelArtifact', base, fromPath);
+  const fromRead = await reader.readArtifactWithRef('ModelArtifact', base, fromPath);
+  if (!fromRead) throw new NotFoundError(`model ${model} has no version ${options.from} at ${options.base}`, { file: fromPath, ref: options.base });
+  const from = fromRead.artifact;
   const config = await reader.loadArtifact('ModelConfig', base, paths.modelConfig(model));
 
   const data = await loadTrainableData(reader, base, from.dataset.name, options.datasetVersion, options.base);
@@ -86,7 +85,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     weights,
     metrics,
     calibration,
-    manifest: { ...kept, model_version: version, code_commit: options.codeCommit, parent: { model_version: options.from, manifest: { path: fromPath, sha256: sha256Hex(fromBytes) } }, created_at: options.now().toISOString() },
+    manifest: { ...kept, model_version: version, code_commit: options.codeCommit, parent: { model_version: options.from, manifest: fromRead.fileRef }, created_at: options.now().toISOString() },
   });
   const committed = await commitModelVersion({
     dir: options.dir,

@@ -1,4 +1,3 @@
-import { sha256Hex } from '../artifacts/canonical-json.js';
 import { paths } from '../artifacts/layout.js';
 import type { ModelConfig } from '../artifacts/schemas/model-config.js';
 import type { Calibration, ModelArtifact, TrainingMetrics } from '../artifacts/schemas/model.js';
@@ -150,9 +149,9 @@ export async function newestManifest(reader: RepoReader, ref: string, model: str
   const newest = versions.at(-1);
   if (!newest) return null;
   const path = paths.modelManifest(model, newest.toString());
-  const bytes = await reader.readFile(ref, path);
-  if (!bytes) throw new NotFoundError(`${path} is missing: model version ${newest} has no manifest`, { file: path, ref });
-  return { manifest: await reader.loadArtifact('ModelArtifact', ref, path), ref: { path, sha256: sha256Hex(bytes) } };
+  const read = await reader.readArtifactWithRef('ModelArtifact', ref, path);
+  if (!read) throw new NotFoundError(`${path} is missing: model version ${newest} has no manifest`, { file: path, ref });
+  return { manifest: read.artifact, ref: read.fileRef };
 }
 
 function assertTaxonomyBinding(config: ModelConfig, file: string, datasetTaxonomy: string): void {

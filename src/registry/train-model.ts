@@ -4,6 +4,7 @@ import { resolveTrainingLabels } from '../dataset/training-labels.js';
 import { InputError } from '../errors.js';
 import type { BoxPostprocess } from '../model/model-spec.js';
 import { DEFAULT_INPUT_SIZE, type ExtractorSpec } from '../model/feature-extractor.js';
+import { modelTaxonomyOf } from '../model/open-model.js';
 import { planTrainerItems, runExternalTrainer } from '../train/external-trainer.js';
 import { planTrainingItems } from '../train/plan-training-items.js';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigOverrides } from '../train/train-config.js';
@@ -77,8 +78,7 @@ export async function trainBuiltin(snapshot: BuiltinSnapshot, data: TrainingData
   const trained = await trainBuiltinModel(
     planTrainingItems(items, labels, (item) => () => options.readImage(item)),
     {
-      classes: data.taxonomy.classes.map((entry) => entry.name),
-      regionClasses: data.taxonomy.region_classes.map((entry) => entry.name),
+      ...modelTaxonomyOf(data.taxonomy),
       config: train,
       extractor,
       mean,
@@ -121,8 +121,7 @@ export async function trainExternal(command: string, config: Record<string, unkn
     cwd: options.cwd,
     model: options.model,
     config,
-    classes: data.taxonomy.classes.map((entry) => entry.name),
-    regionClasses: data.taxonomy.region_classes.map((entry) => entry.name),
+    ...modelTaxonomyOf(data.taxonomy),
     input: { width: DEFAULT_INPUT_SIZE, height: DEFAULT_INPUT_SIZE, mean: IMAGENET_MEAN, std: IMAGENET_STD },
     train,
     val,

@@ -40,9 +40,8 @@ export interface TrainingData {
 export async function loadTrainingData(reader: RepoReader, ref: string, dataset: string, version: string): Promise<TrainingData> {
   const data = await readDatasetVersion(reader, ref, dataset, version);
   const taxonomyPath = data.manifest.taxonomy.path;
-  const taxonomyBytes = await reader.readFile(ref, taxonomyPath);
-  if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath}, the taxonomy of ${dataset} ${version}, is missing at ${ref}`, { file: taxonomyPath, ref });
-  const taxonomy = await reader.loadArtifact('Taxonomy', ref, taxonomyPath);
+  const taxonomy = await reader.readArtifactWithRef('Taxonomy', ref, taxonomyPath);
+  if (!taxonomy) throw new NotFoundError(`${taxonomyPath}, the taxonomy of ${dataset} ${version}, is missing at ${ref}`, { file: taxonomyPath, ref });
   const config = await reader.readArtifact('DatasetConfig', ref, paths.datasetConfig(dataset));
   const splits: TrainingData['splits'] = { train: [], val: [], test: [] };
   let withoutImage = 0;
@@ -55,8 +54,8 @@ export async function loadTrainingData(reader: RepoReader, ref: string, dataset:
     version,
     manifest: data.manifest,
     manifestRef: data.manifestRef,
-    taxonomy,
-    taxonomyRef: { path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },
+    taxonomy: taxonomy.artifact,
+    taxonomyRef: taxonomy.fileRef,
     splits,
     weakLabels: data.weakLabels,
     biasField: config?.bias_field ?? null,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { constants, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { NotFoundError } from '../errors.js';
+import { sha256Hex } from '../artifacts/canonical-json.js';
 import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
 import { findGitDir } from './git-dir.js';
@@ -102,6 +103,12 @@ export class RepoReader {
   async readArtifact<K extends KindName>(kind: K, ref: string, path: string): Promise<ArtifactOf<K> | null> {
     const bytes = await this.readFile(ref, path);
     return bytes === null ? null : decodeArtifact(kind, bytes, `${path}@${ref}`);
+  }
+
+  /** `readArtifact`, with the `{ path, sha256 }` of the bytes it read: the reference lineage records. */
+  async readArtifactWithRef<K extends KindName>(kind: K, ref: string, path: string): Promise<{ artifact: ArtifactOf<K>; fileRef: { path: string; sha256: string } } | null> {
+    const bytes = await this.readFile(ref, path);
+    return bytes === null ? null : { artifact: decodeArtifact(kind, bytes, `${path}@${ref}`), fileRef: { path, sha256: sha256Hex(bytes) } };
   }
 
   /** Like readArtifact, but a missing file is an error. */

@@ -1,5 +1,6 @@
 import type { DatasetItem } from '../artifacts/schemas/dataset.js';
 import type { TrainingLabel } from '../dataset/training-labels.js';
+import { uprightBox } from '../dataset/upright-box.js';
 import type { ImageSource } from './extract-image-features.js';
 import type { BuiltinTrainingItem } from './train-builtin-model.js';
 
@@ -22,7 +23,7 @@ export function planTrainingItems(
       image: image(item),
       label: label ? { name: label.label, weight: label.weight } : null,
       regions: item.regions.map((region) => {
-        const box = region.rotation === 0 ? region : (region.envelope ?? region);
+        const box = uprightBox(region);
         return { label: region.label, x: box.x, y: box.y, width: box.width, height: box.height };
       }),
     };

@@ -7,11 +7,13 @@ describe('feature rows', () => {
     const [grid, channels, images] = [4, 3, 2];
     const cellFeatures = Float32Array.from({ length: images * grid * grid * channels }, (_, n) => n + 0.5);
     const rows = cellNeighbourhoodRows(cellFeatures, grid, channels);
-    const [actual, expected] = [new Float64Array(rows.width).fill(Number.NaN), new Float64Array(rows.width)];
+    const [actual, reference] = [new Float64Array(rows.width).fill(Number.NaN), new Float64Array(rows.width).fill(Number.NaN)];
     for (let cell = 0; cell < images * grid * grid; cell++) {
       rows.read(cell, actual);
-      readCellNeighbourhood(cellFeatures, grid, channels, cell, expected);
+      readCellNeighbourhood(cellFeatures, grid, channels, cell, reference);
+      const expected = neighbourhood(cellFeatures, grid, channels, cell);
       expect(actual).toEqual(expected);
+      expect(reference).toEqual(expected);
     }
   });
 
@@ -21,3 +23,18 @@ describe('feature rows', () => {
     expect([...into]).toEqual([3, 4]);
   });
 });
+
+/** The 3×3 window around a cell, row by row, each neighbour's channels in order; zeros off the grid. */
+function neighbourhood(cellFeatures: Float32Array, grid: number, channels: number, cell: number): Float64Array {
+  const image = Math.floor(cell / (grid * grid));
+  const [row, column] = [Math.floor((cell % (grid * grid)) / grid), cell % grid];
+  const values: number[] = [];
+  for (const dy of [-1, 0, 1]) {
+    for (const dx of [-1, 0, 1]) {
+      const [y, x] = [row + dy, column + dx];
+      const inside = y >= 0 && y < grid && x >= 0 && x < grid;
+      for (let c = 0; c < channels; c++) values.push(inside ? cellFeatures[((image * grid + y) * grid + x) * channels + c]! : 0);
+    }
+  }
+  return Float64Array.from(values);
+}
