@@ -62,6 +62,18 @@ export class RepoReader {
     }
   }
 
+  /**
+   * The best common ancestor of two commits (the one `git merge-base` names), or null when their
+   * histories never meet. A branch is judged against the point it forked from, not against
+   * whatever its base branch gained since.
+   */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    const [first, second] = await Promise.all([this.resolveCommit(a), this.resolveCommit(b)]);
+    if (first === second) return first;
+    const bases = await git.findMergeBase({ fs, gitdir: this.gitdir, oids: [first, second], cache: this.cache });
+    return (bases[0] as string | undefined) ?? null;
+  }
+
   /** The bytes of `path` at `ref`, or null when the path does not exist there. */
   async readFile(ref: string, path: string): Promise<Uint8Array | null> {
     const entry = await this.lookup(await this.rootTree(ref), path);

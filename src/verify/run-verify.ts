@@ -1,5 +1,6 @@
 import { classifyPath } from '../artifacts/layout.js';
 import type { ArtifactOf } from '../artifacts/kinds.js';
+import { NotFoundError } from '../errors.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { diffCommits } from '../store/tree-diff.js';
 import { checkArtifactBytes } from './check-artifact.js';
@@ -10,12 +11,17 @@ export interface VerifyOptions {
   reader: RepoReader;
   /** The commit to check; defaults to HEAD. */
   ref?: string;
-  /** When given, only what changed since `base` is checked, plus write-once against it. */
+  /**
+   * When given, only what changed since the merge base of `base` and `ref` is checked, plus
+   * write-once against it: a branch behind its base is judged by what the branch did, so files
+   * the base gained after the fork are not reported as deleted.
+   */
   base?: string;
 }
 
 export interface VerifyResult {
   commit: string;
+  /** The merge base of `base` and the checked commit: what the change is measured against. */
   baseCommit: string | null;
   checkedFiles: number;
   violations: Violation[];
@@ -33,7 +39,7 @@ const UNLISTED = new Set(['manifest.json', 'validation.json', 'gate.json']);
 export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const { reader } = options;
   const commit = await reader.resolveCommit(options.ref ?? 'HEAD');
-  const baseCommit = options.base ? await reader.resolveCommit(options.base) : null;
+  const baseCommit = options.base ? await mergeBaseOf(reader, options.base, commit) : null;
   const violations: Violation[] = [];
   const targets: Array<{ path: string; oid: string }> = [];
 
@@ -43,7 +49,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       if (!info) continue;
       if (change.status !== 'added' && (!info.mutable || (change.status === 'deleted' && info.kind === 'RolloutState'))) {
         const what = change.status === 'deleted' ? 'deleted' : 'changed';
-        violations.push({ file: change.path, rule: 'write-once', message: `${what} since ${options.base}; committed artifacts are never changed or deleted` });
+        violations.push({ file: change.path, rule: 'write-once', message: `${what} since ${options.base} (merge base ${baseCommit.slice(0, 12)}); committed artifacts are never changed or deleted` });
       }
       if (change.newOid) targets.push({ path: change.path, oid: change.newOid });
     }
@@ -89,4 +95,10 @@ function dedupe(violations: Violation[]): Violation[] {
     seen.add(key);
     return true;
   });
+}
+
+async function mergeBaseOf(reader: RepoReader, base: string, commit: string): Promise<string> {
+  const mergeBase = await reader.mergeBase(base, commit);
+  if (!mergeBase) throw new NotFoundError(`--base ${base} shares no history with ${commit.slice(0, 12)}; nothing to compare against`, { base, commit });
+  return mergeBase;
 }
