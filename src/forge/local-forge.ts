@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../errors.js';
+import { findCommonGitDir } from '../store/git-dir.js';
 import { GitCli, type GitEnv } from '../store/git-cli.js';
 import { FileRecordStore } from './local/file-record-store.js';
-import { mergeBranches } from './local/merge-branches.js';
+import { mergeBranches } from '../store/merge-branches.js';
 import { RecordForge, type ForgeBackend, type MergeRequest } from './local/record-forge.js';
 import type { Forge } from './port.js';
 
@@ -43,13 +44,8 @@ class GitBackend implements ForgeBackend {
   ) {}
 
   forgeDir(): Promise<string> {
-    this.dir ??= this.git
-      .run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
-      .then((out) => join(out.trim(), 'cairn-forge'))
-      .catch((error: unknown) => {
-        this.dir = undefined;
-        throw new NotFoundError(`${this.git.dir}: not a git repository`, { dir: this.git.dir }, { cause: error });
-      });
+    this.dir ??= Promise.resolve().then(() => join(findCommonGitDir(this.git.dir), 'cairn-forge'));
+    this.dir.catch(() => (this.dir = undefined));
     return this.dir;
   }
 
@@ -89,8 +85,7 @@ class GitBackend implements ForgeBackend {
     return mergeBranches(this.git, request, identity);
   }
 
-  private async config(key: string): Promise<string | null> {
-    const result = await this.git.tryRun(['config', '--get', key]);
-    return result.ok && result.stdout.trim() ? result.stdout.trim() : null;
+  private config(key: string): Promise<string | null> {
+    return this.git.configValue(key);
   }
 }

@@ -49,6 +49,12 @@ export class GitCli {
     return result.ok ? result.stdout.trim() : null;
   }
 
+  /** A `git config` value as git resolves it (repository, then global), or null when unset. */
+  async configValue(key: string): Promise<string | null> {
+    const result = await this.tryRun(['config', '--get', key]);
+    return result.ok && result.stdout.trim() ? result.stdout.trim() : null;
+  }
+
   private make(): SimpleGit {
     return simpleGit({
       baseDir: this.dir,

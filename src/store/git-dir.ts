@@ -17,3 +17,10 @@ export function findGitDir(dir: string): string {
   if (existsSync(join(root, 'HEAD')) && existsSync(join(root, 'objects'))) return root;
   throw new NotFoundError(`${root}: not a git repository`, { dir: root });
 }
+
+/** The git directory shared by all worktrees of a repository (`git rev-parse --git-common-dir`). */
+export function findCommonGitDir(dir: string): string {
+  const gitdir = findGitDir(dir);
+  const commondir = join(gitdir, 'commondir');
+  return existsSync(commondir) ? resolve(gitdir, readFileSync(commondir, 'utf8').trim()) : gitdir;
+}

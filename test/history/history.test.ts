@@ -37,7 +37,7 @@ beforeAll(async () => {
   await promote('rollout-25', 'Advance shapes 1.0.0 to 25%', rolloutFile('shapes', { candidate: candidate(25), reason: 'healthy at 5%' }));
   const last = await promote('promote', 'Promote shapes 1.0.0', rolloutFile('shapes', { production: { model_version: '1.0.0', manifest: ref(model[0]!) }, reason: 'healthy at 25%' }));
   await cli.run(['revert', '--no-edit', '-m', '1', last.mergeCommitSha!]);
-  entries = await runHistory({ cli: new GitCli(dir), reader: new RepoReader(dir), model: 'shapes' });
+  entries = await runHistory({ reader: new RepoReader(dir), model: 'shapes' });
 });
 afterAll(() => cleanup());
 

@@ -19,7 +19,7 @@ export function registerHistory(program: Command, context: CliContext): void {
       ]);
       const cli = new GitCli(context.dir());
       const ref = await resolveRevision(cli, options.ref, '--ref');
-      const entries = await runHistory({ cli, reader: new RepoReader(context.dir()), model, ref, limit: options.limit });
+      const entries = await runHistory({ reader: new RepoReader(context.dir()), model, ref, limit: options.limit });
       if (options.json) printJson(context.output, entries);
       else context.output.out(formatHistory(entries));
     });

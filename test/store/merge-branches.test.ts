@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../src/errors.js';
-import { mergeBranches } from '../../src/forge/local/merge-branches.js';
+import { mergeBranches } from '../../src/store/merge-branches.js';
 import type { MergeRequest } from '../../src/forge/local/record-forge.js';
 import { GitCli, type GitEnv } from '../../src/store/git-cli.js';
 import { initRepo, tempDir } from '../helpers/git.js';
-import { commitOn, parentsOf } from './repo.js';
+import { commitOn, parentsOf } from '../forge/repo.js';
 
 /** A GitCli that lets another writer move `main` just before each of the first `races` update-refs. */
 class RacingGit extends GitCli {

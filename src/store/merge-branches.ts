@@ -1,7 +1,7 @@
 import { simpleGit } from 'simple-git';
-import { ForgeError, GitError, NotFoundError } from '../../errors.js';
-import { GitCli, type GitEnv } from '../../store/git-cli.js';
-import type { MergeRequest } from './record-forge.js';
+import { ForgeError, GitError, NotFoundError } from '../errors.js';
+import { GitCli, type GitEnv } from './git-cli.js';
+import type { MergeRequest } from '../forge/local/record-forge.js';
 
 /**
  * Merges `headSha` into the branch `base` with plumbing only: the merge is computed in the object
