@@ -26,3 +26,42 @@ describe.each(files)('workflow %s', (name) => {
 it('rejects a broken workflow, so the check above can fail', () => {
   expect(validateWorkflow('on: push\njobs: {x: {runs-on: 1}}\n').errors.length).toBeGreaterThan(0);
 });
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
+type Workflow = { on: Record<string, unknown>; jobs: Record<string, { steps: Step[]; concurrency?: { group: string } }> };
+
+describe('the trust boundary in the workflow files', () => {
+  it.each(files)('%s pins every action by commit sha, with its tag in a comment', async (name) => {
+    const text = await readFile(new URL(name, dir), 'utf8');
+    const uses = text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+  });
+
+  it.each(['verify.yml', 'dataset-validation.yml'])('%s runs on pull_request_target and checks out only the base commit', async (name) => {
+    const workflow = parse(await readFile(new URL(name, dir), 'utf8')) as Workflow;
+    expect(Object.keys(workflow.on)).toContain('pull_request_target');
+    expect(Object.keys(workflow.on)).not.toContain('pull_request');
+    for (const job of Object.values(workflow.jobs)) {
+      const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+      expect(checkouts).toHaveLength(1);
+      expect(String(checkouts[0]!.with?.ref)).toMatch(/^\$\{\{ github\.event\.pull_request\.base\.sha( \|\| github\.sha)? \}\}$/);
+    }
+  });
+
+  it('no workflow on pull_request_target executes a file it fetched from the pull request', async () => {
+    for (const name of files) {
+      const workflow = parse(await readFile(new URL(name, dir), 'utf8')) as Workflow;
+      if (!('pull_request_target' in workflow.on)) continue;
+      const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? ''));
+      // Fetching the head as git objects is the only contact; nothing checks it out, merges it or runs it.
+      for (const run of runs) expect(run).not.toMatch(/git (checkout|switch|merge|pull|worktree|reset|restore|read-tree)\b/);
+    }
+  });
+
+  it('train.yml trains each model in its own concurrency group, so two runs never push one branch at once', async () => {
+    const workflow = parse(await readFile(new URL('train.yml', dir), 'utf8')) as Workflow;
+    expect(workflow.jobs.train!.concurrency).toEqual({ group: 'train-${{ matrix.model }}', 'cancel-in-progress': false });
+    expect((workflow as unknown as { concurrency?: unknown }).concurrency).toBeUndefined();
+  });
+});
