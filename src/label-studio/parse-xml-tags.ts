@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { InputError } from '../errors.js';
+import { lineLocator } from '../text/line-locator.js';
 
 /** A start or end tag of an XML document; a self-closing tag gives both. Line and column are 1-based. */
 export interface XmlTag {
@@ -42,20 +43,4 @@ export function parseXmlTags(xml: string, file: string): XmlTag[] {
   parser.on('closetag', (tag) => tags.push({ kind: 'close', name: tag.name, attributes: {}, ...start() }));
   parser.write(xml).close();
   return tags;
-}
-
-/** Maps a string offset to its 1-based line and column; CRLF, LF and CR each end a line, as in XML. */
-function lineLocator(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (const match of text.matchAll(/\r\n?|\n/g)) starts.push(match.index + match[0].length);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
-  };
 }
