@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWeakLabels } from '../../src/dataset/weak-labels.js';
 import { InputError } from '../../src/errors.js';
+import { thrown } from '../helpers/thrown.js';
 
 const weights = { user_tag: 0.5, vote: 0.3, swipe: 0.2 };
 const itemId = (taskId: string) => `1-${taskId}`;
@@ -39,13 +40,9 @@ const csv = (...lines: string[]) => lines.join('\n') + '\n';
 const itemIds = (text: string) => parseWeakLabels(text, 'weak.csv', weights, itemId).map((label) => label.item_id);
 
 function refusal(text: string): InputError {
-  try {
-    parseWeakLabels(text, 'weak.csv', weights, itemId);
-  } catch (caught) {
-    expect(caught).toBeInstanceOf(InputError);
-    return caught as InputError;
-  }
-  throw new Error('expected an InputError');
+  const error = thrown(() => parseWeakLabels(text, 'weak.csv', weights, itemId));
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
 }
 
 describe('parseWeakLabels reads CSV as spreadsheets write it', () => {

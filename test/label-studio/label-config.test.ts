@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { compareTaxonomy } from '../../src/label-studio/compare-taxonomy.js';
 import { parseLabelConfig } from '../../src/label-studio/label-config.js';
+import { thrown } from '../helpers/thrown.js';
 import { FIXTURES } from './fixtures.js';
 
 const fixtureConfig = (name: string) => parseLabelConfig(readFileSync(join(FIXTURES, `${name}.label_config.xml`), 'utf8'), name);
@@ -53,13 +54,9 @@ const choiceValues = (xml: string) => parseLabelConfig(xml).choices.flatMap((con
 const within = (choices: string) => `<View><Image name="img" value="$image"/><Choices name="class" toName="img">${choices}</Choices></View>`;
 
 function refusal(xml: string): InputError {
-  try {
-    parseLabelConfig(xml, 'project-1.xml');
-  } catch (caught) {
-    expect(caught).toBeInstanceOf(InputError);
-    return caught as InputError;
-  }
-  throw new Error('expected an InputError');
+  const error = thrown(() => parseLabelConfig(xml, 'project-1.xml'));
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
 }
 
 describe('parseLabelConfig reads configs as Label Studio users write them', () => {
