@@ -54,8 +54,8 @@ export async function extractImageFeatures(images: readonly ImageSource[], optio
         const index = next++;
         const source = images[index]!;
         const bytes = typeof source === 'function' ? await source() : source;
-        const item = options.nameOf?.(index) ?? `image ${index}`;
-        const { tensor } = await preprocessImage(bytes, spec, { name: options.fileOf?.(index) ?? item, item });
+        const item = options.nameOf?.(index);
+        const { tensor } = await preprocessImage(bytes, spec, { name: options.fileOf?.(index) ?? item ?? `image ${index}`, item });
         tensors.set(tensor, (index - start) * imageLength);
       }
     };

@@ -30,8 +30,10 @@ describe('extractImageFeatures on an image that cannot be decoded', () => {
     expect(error.message.startsWith(`item 1-2 (images/2.png): ${sentence}`)).toBe(true);
   });
 
-  it('names the item alone when its file is not known', async () => {
+  it('names the item alone when its file is not known, and the image by its index when nothing is', async () => {
     const error = await rejection(extractImageFeatures([new Uint8Array(0)], { ...options, nameOf: () => '1-1' }));
     expect((error as InputError).toJSON()).toEqual({ code: 'E_INPUT', message: 'item 1-1: the image file is empty (0 bytes)', data: { item: '1-1', file: '1-1', rule: 'image-empty' } });
+    const unnamed = await rejection(extractImageFeatures([await png(), new Uint8Array(0)], options));
+    expect((unnamed as InputError).toJSON()).toEqual({ code: 'E_INPUT', message: 'image 1: the image file is empty (0 bytes)', data: { file: 'image 1', rule: 'image-empty' } });
   });
 });
