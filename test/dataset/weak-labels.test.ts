@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWeakLabels } from '../../src/dataset/weak-labels.js';
+import { buildDemoDataset } from '../../src/demo/build-demo-dataset.js';
+import { formatWeakLabelsCsv, formatWeakLabelsJsonl } from '../../src/demo/build-weak-labels.js';
 import { InputError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -57,6 +59,14 @@ describe('parseWeakLabels reads CSV as spreadsheets write it', () => {
     ['blank lines and no final line end', `${HEADER}\n\n1-1,circle,vote,0.5,${AT}\n\n1-2,circle,vote,0.5,${AT}`, ['1-1', '1-2']],
   ])('%s', (_case, text, ids) => {
     expect(itemIds(text)).toEqual(ids);
+  });
+
+  it('reads the CSV the demo writes exactly as its JSONL', () => {
+    const { weakLabels } = buildDemoDataset({ seed: 3, count: 60 });
+    const fromCsv = parseWeakLabels(formatWeakLabelsCsv(weakLabels), 'weak.csv', weights, itemId);
+    expect(fromCsv.length).toBe(weakLabels.length);
+    expect(fromCsv.length).toBeGreaterThan(5);
+    expect(fromCsv).toEqual(parseWeakLabels(formatWeakLabelsJsonl(weakLabels), 'weak.jsonl', weights, itemId));
   });
 
   it('names the line a record starts on, after records spanning lines', () => {
