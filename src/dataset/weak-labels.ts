@@ -1,7 +1,9 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import { parseJsonText } from '../artifacts/codec.js';
 import type { WeakLabel } from '../artifacts/schemas/dataset.js';
 import { validateArtifact } from '../artifacts/validate.js';
 import { InputError } from '../errors.js';
+import { lineLocator } from '../text/line-locator.js';
 
 const SOURCES = new Set(['user_tag', 'vote', 'swipe']);
 
@@ -46,47 +48,49 @@ function parseJsonLines(text: string, file: string): Array<{ line: number; raw: 
     .map(({ content, line }) => ({ line, raw: parseJsonText(content, `${file}:${line}`) }));
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
+/**
+ * RFC 4180 CSV read by csv-parse: quoted fields, doubled quotes, line breaks inside quotes, CRLF, LF
+ * or CR line ends, a BOM. Blank lines are skipped; each record is named by the line it starts on.
+ */
 function parseCsv(text: string, file: string): Array<{ line: number; raw: unknown }> {
-  const records = splitCsv(text);
-  const header = records.shift();
+  const bytes = Buffer.from(text, 'utf8');
+  const locate = lineLocator(bytes);
+  const lineAt = (offset: number) => locate(offset).line;
+  // csv-parse counts its progress in bytes; with blank lines kept, each record starts where the last ended.
+  let start = 0;
+  const lines: number[] = [];
+  let records: CsvRecord[];
+  try {
+    records = parse(bytes, {
+      bom: true,
+      relax_column_count: true,
+      // Any line end, mixed too: csv-parse would otherwise keep only the first kind it meets.
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (fields, { bytes: end }) => {
+        lines.push(lineAt(start));
+        start = end;
+        return fields;
+      },
+    }).map((fields, i) => ({ line: lines[i]!, fields }));
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = lineAt(start);
+    // csv-parse's own "at line N" counts CRLF inside quotes twice, so only its reason is kept.
+    const reason = error.message.split(':')[0];
+    throw new InputError(`${file}:${line}: not valid CSV (${reason})`, { file, item: `line ${line}`, rule: 'csv-syntax' }, { cause: error });
+  }
+  const [header, ...rows] = records.filter((record) => record.fields.some((field) => field.length > 0));
   if (!header) throw new InputError(`${file}: empty CSV, expected a header line`, { file, rule: 'csv-header' });
   const columns = header.fields.map((name) => name.trim());
-  return records
-    .filter((record) => record.fields.some((field) => field.length > 0))
-    .map((record) => {
-      if (record.fields.length !== columns.length) {
-        throw new InputError(`${file}:${record.line}: ${record.fields.length} fields, the header has ${columns.length}`, { file, item: `line ${record.line}`, rule: 'csv-columns' });
-      }
-      return { line: record.line, raw: Object.fromEntries(columns.map((name, i) => [name, record.fields[i]])) };
-    });
+  return rows.map((record) => {
+    if (record.fields.length !== columns.length) {
+      throw new InputError(`${file}:${record.line}: ${record.fields.length} fields, the header has ${columns.length}`, { file, item: `line ${record.line}`, rule: 'csv-columns' });
+    }
+    return { line: record.line, raw: Object.fromEntries(columns.map((name, i) => [name, record.fields[i]])) };
+  });
 }
 
-function splitCsv(text: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (char === '"') quoted = false;
-      else field += char;
-      if (char === '\n') line++;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') fields.push(field), (field = '');
-    else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      records.push({ line: recordLine, fields });
-      fields = [];
-      field = '';
-      recordLine = ++line;
-    } else field += char;
-  }
-  if (field.length > 0 || fields.length > 0) records.push({ line: recordLine, fields: [...fields, field] });
-  return records;
+interface CsvRecord {
+  line: number;
+  fields: string[];
 }

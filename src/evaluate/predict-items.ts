@@ -77,10 +77,5 @@ async function prepareItem(item: DatasetItem, model: OpenedModel, readImage: Rea
     if (isCairnError(error)) throw error;
     throw new InputError(`${name}: the image could not be read (${(error as Error).message})`, { item: item.id, file: item.image.url, rule: 'image-read' }, { cause: error });
   }
-  try {
-    return await preprocessImage(bytes, model.inputSpec, { name, ...(maxPixels === undefined ? {} : { maxPixels }) });
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    throw new InputError(error.message, { ...error.data, item: item.id, file: item.image.url, rule: String(error.data.rule) }, { cause: error.cause });
-  }
+  return preprocessImage(bytes, model.inputSpec, { name: item.image.url, item: item.id, ...(maxPixels === undefined ? {} : { maxPixels }) });
 }

@@ -13,8 +13,10 @@ export interface InputSpec {
 export interface PreprocessOptions {
   /** Refuse images with more pixels than this before decoding them (decompression bombs). */
   maxPixels?: number;
-  /** Names the image in errors (a file name, an upload id). */
+  /** Names the image in errors (a file name, a URL, an upload id). */
   name?: string;
+  /** The dataset item the image belongs to, named in errors beside `name`. */
+  item?: string;
 }
 
 export interface PreparedImage {
@@ -31,35 +33,29 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
  * Upload-time preprocessing, shared by evaluation and serving: decode with sharp, honour the EXIF
  * orientation, drop alpha, resize to the model's input size (stretching, as training did) and
  * normalise into a CHW float tensor. The header is checked against the pixel limit before any
- * decoding. Errors name the image and the rule: `image-format`, `image-truncated`,
- * `image-pixel-limit`.
+ * decoding. Errors are `InputError`s naming the image (and the item, when given) and the rule:
+ * `image-empty`, `image-format`, `image-truncated`, `image-pixel-limit`.
  */
 export async function preprocessImage(bytes: Uint8Array, spec: InputSpec, options: PreprocessOptions = {}): Promise<PreparedImage> {
-  const name = options.name ?? 'image';
+  const image = { file: options.name ?? 'image', ...(options.item === undefined ? {} : { item: options.item }) };
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const metadata = await sharp(bytes).metadata().catch((error: unknown) => {
-    throw imageError(name, error);
-  });
-  if (!metadata.width || !metadata.height) throw new InputError(`${name}: the image has no size`, { file: name, rule: 'image-format' });
+  if (bytes.length === 0) throw imageError(image, 'image-empty', 'the image file is empty (0 bytes)');
+  const metadata = await decoding(image, 'image-format', () => sharp(bytes).metadata());
+  if (!metadata.width || !metadata.height) throw imageError(image, 'image-format', 'the image has no size');
   if (metadata.width * metadata.height > maxPixels) {
-    throw new InputError(`${name}: ${metadata.width}×${metadata.height} pixels exceeds the limit of ${maxPixels}`, {
-      file: name,
-      rule: 'image-pixel-limit',
-      width: metadata.width,
-      height: metadata.height,
-    });
+    throw imageError(image, 'image-pixel-limit', `${metadata.width}×${metadata.height} pixels exceeds the limit of ${maxPixels}`, { width: metadata.width, height: metadata.height });
   }
   const swapped = (metadata.orientation ?? 1) >= 5;
-  const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
-    .rotate()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(spec.width, spec.height, { fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((error: unknown) => {
-      throw imageError(name, error);
-    });
+  // The header was read, so a failure from here on is in the data: truncated or corrupt.
+  const { data, info } = await decoding(image, 'image-truncated', () =>
+    sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize(spec.width, spec.height, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+  );
   return {
     tensor: toNormalisedChw(data, info.width, info.height, info.channels, spec),
     original: { width: swapped ? metadata.height : metadata.width, height: swapped ? metadata.width : metadata.height, format: metadata.format ?? 'unknown' },
@@ -79,13 +75,28 @@ export function toNormalisedChw(data: Uint8Array, width: number, height: number,
   return tensor;
 }
 
-function imageError(name: string, error: unknown): InputError {
-  const message = error instanceof Error ? error.message : String(error);
-  const rule = /pixel limit/i.test(message)
-    ? 'image-pixel-limit'
-    : /premature end|truncated|unexpected end|not enough data|corrupt|invalid.*(chunk|stream)/i.test(message)
-      ? 'image-truncated'
-      : 'image-format';
-  const what = { 'image-pixel-limit': 'exceeds the pixel limit', 'image-truncated': 'is truncated or corrupt', 'image-format': 'is not an image format cairn reads (JPEG, PNG, WebP, GIF, TIFF, AVIF)' }[rule];
-  return new InputError(`${name}: the image ${what} (${message.split('\n')[0]})`, { file: name, rule }, { cause: error });
+interface ImageName {
+  file: string;
+  item?: string;
+}
+
+const TRUNCATED = /premature end|truncated|unexpected end|not enough data|corrupt|invalid.*(chunk|stream)/i;
+
+type ImageRule = 'image-empty' | 'image-format' | 'image-truncated' | 'image-pixel-limit';
+
+/** Runs a sharp call, turning what it throws (synchronously too, as for an empty buffer) into an `InputError`. */
+async function decoding<T>(image: ImageName, rule: 'image-format' | 'image-truncated', run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const found = /pixel limit/i.test(message) ? 'image-pixel-limit' : TRUNCATED.test(message) ? 'image-truncated' : rule;
+    const what = { 'image-pixel-limit': 'exceeds the pixel limit', 'image-truncated': 'is truncated or corrupt', 'image-format': 'is not an image format cairn reads (JPEG, PNG, WebP, GIF, TIFF, AVIF)' }[found];
+    throw imageError(image, found, `the image ${what} (${message.split('\n')[0]})`, {}, error);
+  }
+}
+
+function imageError(image: ImageName, rule: ImageRule, sentence: string, data: Record<string, unknown> = {}, cause?: unknown): InputError {
+  const who = image.item === undefined ? image.file : image.item === image.file ? `item ${image.item}` : `item ${image.item} (${image.file})`;
+  return new InputError(`${who}: ${sentence}`, { ...image, rule, ...data }, cause === undefined ? undefined : { cause });
 }

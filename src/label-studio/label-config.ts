@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { scanXmlTags, type XmlTag } from './xml-tags.js';
+import { parseXmlTags, type XmlTag } from './parse-xml-tags.js';
 
 /** A control tag of a labelling config (`<Choices>`, `<RectangleLabels>`) and the values it offers. */
 export interface ControlTag {
@@ -39,7 +39,7 @@ interface OpenElement {
 export function parseLabelConfig(xml: string, file = 'label_config.xml'): LabelConfig {
   const config: LabelConfig = { images: [], choices: [], rectangleLabels: [] };
   const stack: OpenElement[] = [];
-  for (const tag of scanXmlTags(xml, file)) {
+  for (const tag of parseXmlTags(xml, file)) {
     const name = tag.name.toLowerCase();
     if (tag.kind === 'close') {
       stack.pop();
@@ -51,7 +51,7 @@ export function parseLabelConfig(xml: string, file = 'label_config.xml'): LabelC
     else if (name === 'rectanglelabels') config.rectangleLabels.push((control = newControl(tag, file)));
     else if (name === 'choice') addValue(enclosing(stack, (n) => n === 'choices' || n === 'taxonomy', 'choices'), tag, file);
     else if (name === 'label') addValue(enclosing(stack, (n) => n.endsWith('labels'), 'rectanglelabels'), tag, file);
-    if (tag.kind === 'open') stack.push({ name, control });
+    stack.push({ name, control });
   }
   return config;
 }
@@ -79,10 +79,11 @@ function addValue(control: ControlTag | null, tag: XmlTag, file: string): void {
 function required(tag: XmlTag, attribute: string, file: string): string {
   const value = tag.attributes[attribute] ?? tag.attributes[attribute.toLowerCase()];
   if (value !== undefined && value.length > 0) return value;
-  throw new InputError(`${file}: <${tag.name}> at offset ${tag.offset} has no ${attribute} (rule label-config)`, {
+  throw new InputError(`${file}:${tag.line}:${tag.column}: <${tag.name}> has no ${attribute} (rule label-config)`, {
     file,
     item: tag.name,
     rule: 'label-config',
-    offset: tag.offset,
+    line: tag.line,
+    column: tag.column,
   });
 }

@@ -14,8 +14,10 @@ export interface ExtractImageFeaturesOptions {
   /** Images per onnxruntime run (default 64). */
   batchSize?: number;
   sessionOptions?: ort.InferenceSession.SessionOptions;
-  /** Names image `index` in decoding errors. */
+  /** The item id of image `index`, named in decoding errors. */
   nameOf?: (index: number) => string;
+  /** Where image `index` came from (its URL or path), named in decoding errors beside the item. */
+  fileOf?: (index: number) => string;
   /** Called with the images done so far after each chunk. */
   onChunk?: (done: number) => void;
 }
@@ -52,8 +54,8 @@ export async function extractImageFeatures(images: readonly ImageSource[], optio
         const index = next++;
         const source = images[index]!;
         const bytes = typeof source === 'function' ? await source() : source;
-        const name = options.nameOf?.(index) ?? `image ${index}`;
-        const { tensor } = await preprocessImage(bytes, spec, { name });
+        const item = options.nameOf?.(index);
+        const { tensor } = await preprocessImage(bytes, spec, { name: options.fileOf?.(index) ?? item ?? `image ${index}`, item });
         tensors.set(tensor, (index - start) * imageLength);
       }
     };

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { preprocessImage, toNormalisedChw } from '../../src/images/preprocess.js';
 
@@ -54,5 +54,30 @@ describe('preprocessImage', () => {
 
   it('normalises HWC bytes channel by channel', () => {
     expect([...toNormalisedChw(Uint8Array.from([255, 0, 51]), 1, 1, 3, { mean: [0, 0, 0.2], std: [1, 0.5, 0.2] })]).toEqual([1, 0, 0]);
+  });
+});
+
+describe('preprocessImage refuses an image it cannot decode with an InputError, never a crash', () => {
+  // A real PNG, then what a failed download or upload leaves of it.
+  let png: Buffer;
+  beforeAll(async () => {
+    png = await halves(32, 32);
+  });
+
+  it.each([
+    ['an empty Buffer', () => Buffer.alloc(0), 'image-empty', 'the image file is empty (0 bytes)'],
+    ['an empty Uint8Array', () => new Uint8Array(0), 'image-empty', 'the image file is empty (0 bytes)'],
+    ['text saved as .png', () => Buffer.from('<html><body>404 Not Found</body></html>\n'), 'image-format', 'the image is not an image format cairn reads'],
+    ['a PNG cut in half', () => png.subarray(0, png.length / 2), 'image-truncated', 'the image is truncated or corrupt'],
+    ['a PNG cut inside its header', () => png.subarray(0, 20), 'image-truncated', 'the image is truncated or corrupt'],
+  ])('refuses %s, naming the item and the file', async (_case, bytes, rule, sentence) => {
+    const error = await failure(preprocessImage(bytes(), spec, { name: 'images/7.png', item: '1-7' }));
+    expect(error.data).toEqual({ file: 'images/7.png', item: '1-7', rule });
+    expect(error.message.startsWith(`item 1-7 (images/7.png): ${sentence}`)).toBe(true);
+  });
+
+  it('names only the file when no item is given', async () => {
+    const error = await failure(preprocessImage(new Uint8Array(0), spec, { name: 'upload-9' }));
+    expect(error.toJSON()).toEqual({ code: 'E_INPUT', message: 'upload-9: the image file is empty (0 bytes)', data: { file: 'upload-9', rule: 'image-empty' } });
   });
 });
