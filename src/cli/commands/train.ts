@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { TrainProgress, TrainResult } from '../../registry/run-train.js';
 import type { CliContext } from '../context.js';
+import { formatTrain } from '../format-train.js';
 import { EXIT } from '../exit-code.js';
 import { printJson } from '../output.js';
 import { progressBars } from '../progress.js';
@@ -133,21 +134,4 @@ function parseMinutes(value: string): number {
   const minutes = Number(value);
   if (!Number.isFinite(minutes) || minutes <= 0) throw new InvalidArgumentError('must be a positive number of minutes');
   return minutes;
-}
-
-function formatTrain(result: TrainResult, pullRequest: number | null): string {
-  if (result.kind === 'unchanged') {
-    return `${result.model}: ${result.version} was already trained on ${result.datasetVersion} with this trainer and config; nothing to train, nothing written\n`;
-  }
-  const m = result.metrics;
-  const lines = [
-    `${result.model} ${result.version} (${result.change === 'first' ? 'first version' : `new ${result.change}`}) trained on ${result.manifest.dataset.name} ${result.manifest.dataset.version}: committed ${result.commit.slice(0, 12)} on ${result.branch}`,
-    `  test split (${m.dataset.items} items): macro F1 ${m.classification.macro_f1.toFixed(4)}, min class F1 ${m.classification.min_class_f1.toFixed(4)}${m.detection ? `, AP ${m.detection.ap.toFixed(4)}, AP50 ${m.detection.ap50.toFixed(4)}` : ''}`,
-    ...(m.calibration ? [`  calibration: ECE ${m.calibration.ece_before.toFixed(4)} → ${m.calibration.ece_after.toFixed(4)}`] : []),
-    ...(m.bias ? [`  bias by ${m.bias.field}: largest macro F1 delta ${m.bias.max_delta.toFixed(4)}`] : []),
-    `  model.onnx sha256 ${result.manifest.files['model.onnx']?.sha256}`,
-    ...result.notes.map((note) => `  note: ${note}`),
-    ...(pullRequest ? [`pull request #${pullRequest} opened`] : []),
-  ];
-  return `${lines.join('\n')}\n`;
 }
