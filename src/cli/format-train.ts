@@ -1,4 +1,5 @@
 import { formatMetric } from '../registry/format-metric.js';
+import { describeRetrainReasons } from '../registry/plan-model-version.js';
 import type { TrainResult } from '../registry/run-train.js';
 
 /** What `cairn train` prints: the new version, why it was trained, its test metrics, or that nothing changed. */
@@ -9,7 +10,7 @@ export function formatTrain(result: TrainResult, pullRequest: number | null): st
   const m = result.metrics;
   const f = (value: number) => formatMetric(value);
   const lines = [
-    `${result.model} ${result.version} (${result.change === 'first' ? 'first version' : `new ${result.change}`}) trained on ${result.manifest.dataset.name} ${result.manifest.dataset.version}: committed ${result.commit.slice(0, 12)} on ${result.branch}`,
+    `${result.model} ${result.version} (${describeRetrainReasons(result.reasons)}) trained on ${result.manifest.dataset.name} ${result.manifest.dataset.version}: committed ${result.commit.slice(0, 12)} on ${result.branch}`,
     `  test split (${m.dataset.items} items): macro F1 ${f(m.classification.macro_f1)}, min class F1 ${f(m.classification.min_class_f1)}${m.detection ? `, AP ${f(m.detection.ap)}, AP50 ${f(m.detection.ap50)}` : ''}`,
     ...(m.calibration ? [`  calibration: ECE ${f(m.calibration.ece_before)} → ${f(m.calibration.ece_after)}`] : []),
     ...(m.bias ? [`  bias by ${m.bias.field}: largest macro F1 delta ${f(m.bias.max_delta)}`] : []),

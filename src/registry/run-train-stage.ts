@@ -2,6 +2,7 @@ import type { TrainingMetrics } from '../artifacts/schemas/model.js';
 import type { Forge, PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
 import { formatMetric } from './format-metric.js';
+import { describeRetrainReasons } from './plan-model-version.js';
 import { GitCli } from '../store/git-cli.js';
 import { runTrain, type TrainOptions, type TrainResult } from './run-train.js';
 
@@ -33,7 +34,7 @@ export async function runTrainStage(deps: TrainStageDeps, options: Omit<TrainOpt
 export function buildTrainPullRequestBody(result: Extract<TrainResult, { kind: 'trained' }>): string {
   const { manifest, metrics } = result;
   const lines = [
-    `Trained by ${manifest.trainer.kind === 'builtin' ? `the built-in trainer (cairn ${manifest.trainer.version})` : `\`${manifest.trainer.command}\``} on ${manifest.dataset.name} ${manifest.dataset.version}; ${result.change === 'first' ? 'the first version' : `parent ${manifest.parent?.model_version} (${result.change === 'taxonomy' ? 'new taxonomy: major' : 'new data or config: minor'})`}.`,
+    `Trained by ${manifest.trainer.kind === 'builtin' ? `the built-in trainer (cairn ${manifest.trainer.version})` : `\`${manifest.trainer.command}\``} on ${manifest.dataset.name} ${manifest.dataset.version}; ${result.change === 'first' ? 'the first version' : `parent ${manifest.parent?.model_version} (${describeRetrainReasons(result.reasons)}: ${result.change === 'taxonomy' ? 'major' : 'minor'})`}.`,
     '',
     `Metrics computed by cairn on the test split (${metrics.dataset.items} items), never by the trainer:`,
     '',

@@ -23,6 +23,7 @@ const trained: Extract<TrainResult, { kind: 'trained' }> = {
   model: 'shapes',
   version: '1.1.0',
   change: 'data',
+  reasons: ['trainer-config'],
   branch: 'main',
   commit: 'c'.repeat(40),
   manifest: { ...manifest, model_version: '1.1.0', parent: { model_version: '1.0.0', manifest: { path: 'registry/shapes/1.0.0/manifest.json', sha256: 'a'.repeat(64) } } },
@@ -42,6 +43,13 @@ describe('every metric printer', () => {
     expect(printed[0]).toContain('AP —, AP50 —');
     expect(printed[1]).toContain('Regions (COCO): AP —, AP50 **—**, AP75 —, AP small/medium/large —/—/—, AR100 —');
     expect(printed[1]).toContain('| ring | — |');
+  });
+
+  it('a retrain caused by the trainer config alone says so in the CLI and the pull request, not "new data"', () => {
+    expect(formatTrain(trained, null).split('\n')[0]).toBe(`shapes 1.1.0 (changed trainer config) trained on shapes v0002: committed cccccccccccc on main`);
+    const body = buildTrainPullRequestBody(trained);
+    expect(body.split('\n')[0]).toBe('Trained by the built-in trainer (cairn 0.1.0) on shapes v0002; parent 1.0.0 (changed trainer config: minor).');
+    expect(body).not.toContain('new data');
   });
 
   it('models list prints no -1', () => {
