@@ -46,6 +46,15 @@ describe('cross-field rules, checked at every read', () => {
     expect(() => buildArtifact('DatasetConfig', { dataset: 'd', taxonomy_version: 't', label_studio: { url: 'http://x', project: 1 }, splits: { train: 0.9, val: 0, test: 0.1 }, weak_label_weights: {} })).not.toThrow();
   });
 
+  it('a Label Studio URL in a dataset config carries no user or password', async () => {
+    const error = await refusal('datasets/shapes/dataset.yaml', (v) => ({ ...v, label_studio: { url: 'https://ops:pw-in-git@ls.example', project: 1 } }));
+    expect(error.errors[0]!.path).toBe('/label_studio/url');
+    expect(error.message).not.toContain('pw-in-git');
+    for (const url of ['https://ls.example', 'http://127.0.0.1:8080/', 'https://ls.example/prefix?x=1']) {
+      expect(() => buildArtifact('DatasetConfig', { dataset: 'd', taxonomy_version: 't', label_studio: { url, project: 1 }, splits: { train: 0.8, val: 0.1, test: 0.1 }, weak_label_weights: {} })).not.toThrow();
+    }
+  });
+
   it('freshness warns before it fails: warn_after_days ≤ error_after_days', async () => {
     const error = await refusal('thresholds/validation.yaml', (v) => ({ ...v, freshness: { warn_after_days: 40, error_after_days: 30 } }));
     expect(error.message).toBe('thresholds/validation.yaml: schema violation at /freshness/warn_after_days: 40 exceeds freshness.error_after_days 30: a warning comes before the failure (rule freshness-order)');

@@ -22,7 +22,10 @@ export const DatasetConfig = Strict({
   description: Type.Optional(Type.String()),
   taxonomy_version: Name,
   label_studio: Strict({
-    url: Type.String({ description: 'base URL of the Label Studio server' }),
+    url: Type.String({
+      pattern: '^https?://[^/?#@\\s]+([/?#]\\S*)?$',
+      description: 'base URL of the Label Studio server, with no user or password: the token is LABEL_STUDIO_API_KEY, never committed',
+    }),
     project: Type.Integer({ minimum: 1 }),
   }),
   splits: Strict(
