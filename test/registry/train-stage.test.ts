@@ -135,7 +135,7 @@ describe('cairn train', () => {
     await setModelConfig({ trainer: { kind: 'builtin', config: QUICK } });
     const result = await cli('train', 'shapes', '--images', images, '--quiet');
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toMatch(/^shapes 1\.1\.0 \(new data\) trained on shapes v0002/);
+    expect(result.out).toMatch(/^shapes 1\.1\.0 \(changed trainer config\) trained on shapes v0002/);
     const manifest = await new RepoReader(demo.dir).loadArtifact('ModelArtifact', 'HEAD', paths.modelManifest('shapes', '1.1.0'));
     expect(manifest.parent?.model_version).toBe('1.0.1');
     // With one model in the registry, the version alone names it.
