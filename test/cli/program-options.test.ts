@@ -22,8 +22,10 @@ describe('cairn program options', () => {
     expect(everyCommand(program).map((command) => command.name())).toEqual(expect.arrayContaining(['validate', 'train', 'verify', 'list', 'check']));
   });
 
-  it('reads program options only before the subcommand', () => {
-    expect((program as unknown as { _enablePositionalOptions: boolean })._enablePositionalOptions).toBe(true);
+  it('reads program options only before the subcommand', async () => {
+    const result = await runCairn(['verify', '-C', '/tmp']);
+    expect(result.err).toContain("unknown option '-C'");
+    expect(result.code).toBe(2);
   });
 
   it.each(everyCommand(program).map((command) => [command.name(), command] as const))('%s has no option named like a program option', (_name, command) => {

@@ -172,6 +172,21 @@ describe('cairn train', () => {
     expect(usage.err).toContain("option '--trainer-timeout <minutes>' argument '0' is invalid. must be a positive number of minutes");
   });
 
+  it('shows what an external trainer prints, and its failure, without the secrets it inherits', async () => {
+    const secret = 'ls-api-key-4f9c2e7a1b';
+    await setModelConfig({ trainer: { kind: 'external', command: 'echo "using key $LABEL_STUDIO_API_KEY"; echo "failed with $LABEL_STUDIO_API_KEY" >&2; exit 3', config: {} } });
+    process.env.LABEL_STUDIO_API_KEY = secret;
+    try {
+      const result = await cli('train', 'shapes', '--images', images, '--quiet');
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('trainer: using key ***');
+      expect(result.err).toContain('failed with ***');
+      expect(result.err).not.toContain(secret);
+    } finally {
+      delete process.env.LABEL_STUDIO_API_KEY;
+    }
+  });
+
   it('refuses a model bound to another taxonomy than its dataset, writing nothing', async () => {
     await setModelConfig({ taxonomy_version: 'taxonomy_v9', trainer: { kind: 'builtin', config: QUICK } });
     const head = await new GitCli(demo.dir).revParse('HEAD');

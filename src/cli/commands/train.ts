@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { redact, secretsFromEnv } from '../../redact.js';
 import type { TrainProgress, TrainResult } from '../../registry/run-train.js';
 import type { CliContext } from '../context.js';
 import { formatTrain } from '../format-train.js';
@@ -48,6 +49,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       const reader = new RepoReader(dir);
       const { readImage, codeCommit } = await modelContext(reader, flags.base, model, flags.images);
       const bars = progressBars({ quiet: Boolean(flags.quiet || flags.json) });
+      const secrets = secretsFromEnv();
       // Ctrl-C reaches an external trainer's process group only through this signal.
       const interrupt = new AbortController();
       const stop = () => interrupt.abort(new Error('interrupted'));
@@ -63,7 +65,8 @@ export function registerTrain(program: Command, context: CliContext): void {
         runId: runIdFromEnv(),
         now: () => new Date(),
         onProgress: (p: TrainProgress) => bars.update(p.phase, p.done, p.total),
-        onLog: (line: string) => context.output.err(`trainer: ${line}\n`),
+        // An external trainer inherits the environment; what it prints is shown without the secrets it holds.
+        onLog: (line: string) => context.output.err(`trainer: ${redact(line, secrets)}\n`),
         signal: interrupt.signal,
         ...(flags.datasetVersion ? { datasetVersion: flags.datasetVersion } : {}),
         ...(flags.trainerTimeout === undefined ? {} : { trainerTimeoutMs: flags.trainerTimeout * 60_000 }),
