@@ -35,9 +35,14 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
  */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   const secrets = [env.LABEL_STUDIO_API_KEY, env.GITHUB_TOKEN, env.CAIRN_GITHUB_TOKEN];
-  const userinfo = env.LABEL_STUDIO_URL ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(env.LABEL_STUDIO_URL)?.[1] : undefined;
+  const userinfo = env.LABEL_STUDIO_URL ? urlUserinfo(env.LABEL_STUDIO_URL) : null;
   if (userinfo) secrets.push(...userinfo.split(':').flatMap((part) => [part, safeDecode(part)]));
   return [...new Set(secrets.filter((secret): secret is string => Boolean(secret)))];
+}
+
+/** The `user:password` of an absolute URL (`scheme://user:password@host/…`), or null when it has none. */
+export function urlUserinfo(url: string): string | null {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1] ?? null;
 }
 
 function safeDecode(text: string): string {

@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { LabelStudioError } from '../errors.js';
-import { redact } from '../redact.js';
+import { redact, urlUserinfo } from '../redact.js';
 import { errorDetail, parseAccessToken, parseJsonAnswer } from './api-answers.js';
 
 /**
@@ -51,7 +51,7 @@ export class LabelStudioHttp {
   constructor(options: LabelStudioHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.auth = options.auth;
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(this.baseUrl)) {
+    if (urlUserinfo(this.baseUrl) !== null) {
       // fetch refuses such URLs, and a password in a URL ends up in logs: the token is the only credential.
       const shown = this.redact(this.baseUrl);
       throw new LabelStudioError(`the Label Studio URL ${shown} carries a user or password; remove it (cairn authenticates with LABEL_STUDIO_API_KEY)`, { url: shown, rule: 'credentials-in-url' });
