@@ -1,7 +1,8 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type FormatDefinition, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { SchemaError, UnknownVersionError } from '../errors.js';
+import { crossFieldFaults } from './cross-field-rules.js';
 import { KINDS, parseSchemaTag, type ArtifactOf, type KindName } from './kinds.js';
 import { isFixedUtc } from './utc-timestamp.js';
 
@@ -9,7 +10,7 @@ import { isFixedUtc } from './utc-timestamp.js';
 type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true });
 addFormats(ajv, ['date-time']);
 addFixedUtcFastPath(ajv);
 const compiled = new Map<TSchema, ValidateFunction>();
@@ -35,7 +36,19 @@ export function validateArtifact<K extends KindName>(kind: K, value: unknown, fi
   }
   const validate = validatorForTag(kind, tag, file, line);
   if (!validate(value)) throw new SchemaError(whereOf(file, line), (validate.errors ?? []).map(describe));
+  const faults = crossFieldFaults(kind, value as ArtifactOf<K>);
+  if (faults.length > 0) throw new SchemaError(whereOf(file, line), faults);
   return value as ArtifactOf<K>;
+}
+
+/**
+ * Checks `value` against a part of an artifact's schema, naming faults at `pointer` inside `file`
+ * (a trainer config recorded in a manifest, say), in the words `validateArtifact` would use.
+ */
+export function assertMatchesSchema<T extends TSchema>(schema: T, value: unknown, file: string, pointer: string): Static<T> {
+  const validate = validatorFor(schema);
+  if (!validate(value)) throw new SchemaError(file, (validate.errors ?? []).map(describe).map((fault) => ({ ...fault, path: `${pointer}${fault.path === '/' ? '' : fault.path}` || '/' })));
+  return value as Static<T>;
 }
 
 /** Known tags, by kind: a JSONL file repeats one tag on every line, and reading it again costs more than the check. */
@@ -85,6 +98,10 @@ function addFixedUtcFastPath(instance: Ajv): void {
 }
 
 function describe(error: ErrorObject): { path: string; message: string } {
+  if (error.keyword === 'discriminator') {
+    const { tag, tagValue } = error.params as { tag: string; tagValue?: unknown };
+    return { path: error.instancePath || '/', message: `${tag} must name a known variant, got ${tagValue === undefined ? 'none' : JSON.stringify(tagValue)}` };
+  }
   const extra =
     error.keyword === 'additionalProperties'
       ? ` (${(error.params as { additionalProperty: string }).additionalProperty})`

@@ -1,4 +1,3 @@
-import { LabelStudioError } from '../errors.js';
 import { parseImportSummary, parseProject, parseSnapshot, type ImportSummary, type LabelStudioProject } from './api-answers.js';
 import { LabelStudioHttp, type LabelStudioAuth, type LabelStudioHttpOptions } from './label-studio-http.js';
 
@@ -87,11 +86,11 @@ export class LabelStudioClient {
     const deadline = this.options.now() + this.options.exportTimeoutMs;
     while (snapshot.status !== 'completed') {
       if (snapshot.status === 'failed') {
-        throw new LabelStudioError(`Label Studio export snapshot ${snapshot.id} of project ${projectId} failed`, { url: this.http.url(detail), rule: 'export-failed', exportId: snapshot.id });
+        throw this.http.failure(`Label Studio export snapshot ${snapshot.id} of project ${projectId} failed`, { url: this.http.url(detail), rule: 'export-failed', exportId: snapshot.id });
       }
       if (this.options.now() >= deadline) {
         const waited = `${Math.round(this.options.exportTimeoutMs / 1000)} s`;
-        throw new LabelStudioError(`export snapshot ${snapshot.id} of project ${projectId} was still ${snapshot.status} after ${waited}`, { url: this.http.url(detail), rule: 'export-timeout', exportId: snapshot.id });
+        throw this.http.failure(`export snapshot ${snapshot.id} of project ${projectId} was still ${snapshot.status} after ${waited}`, { url: this.http.url(detail), rule: 'export-timeout', exportId: snapshot.id });
       }
       await this.options.sleep(this.options.pollIntervalMs);
       const polled = await this.http.json('GET', detail);
@@ -112,7 +111,7 @@ export class LabelStudioClient {
     await response.body?.cancel();
     const location = response.headers.get('location');
     if (response.status >= 300 && location) return new URL(location, this.http.url('/')).toString();
-    throw new LabelStudioError(`Label Studio gave no presigned URL for ${fileuri} (task ${taskId}); the storage may proxy its files`, {
+    throw this.http.failure(`Label Studio gave no presigned URL for ${fileuri} (task ${taskId}); the storage may proxy its files`, {
       url: this.http.url(presignPath({ taskId }, fileuri)),
       rule: 'no-presigned-url',
     });

@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { LabelStudioError } from '../errors.js';
+import { redact, urlUserinfo } from '../redact.js';
 import { errorDetail, parseAccessToken, parseJsonAnswer } from './api-answers.js';
 
 /**
@@ -50,6 +51,11 @@ export class LabelStudioHttp {
   constructor(options: LabelStudioHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.auth = options.auth;
+    if (urlUserinfo(this.baseUrl) !== null) {
+      // fetch refuses such URLs, and a password in a URL ends up in logs: the token is the only credential.
+      const shown = this.redact(this.baseUrl);
+      throw new LabelStudioError(`the Label Studio URL ${shown} carries a user or password; remove it (cairn authenticates with LABEL_STUDIO_API_KEY)`, { url: shown, rule: 'credentials-in-url' });
+    }
     this.fetch = options.fetch ?? globalThis.fetch;
     this.now = options.now ?? Date.now;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
@@ -78,11 +84,11 @@ export class LabelStudioHttp {
     try {
       response = await this.fetch(url);
     } catch (error) {
-      throw networkError(error, 'GET', origin);
+      throw this.networkError(error, 'GET', origin);
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new LabelStudioError(`${origin} answered HTTP ${response.status} to a presigned URL`, { url: origin, status: response.status, rule: response.status >= 500 ? 'server-error' : 'http-status' });
+      throw this.failure(`${origin} answered HTTP ${response.status} to a presigned URL`, { url: origin, status: response.status, rule: response.status >= 500 ? 'server-error' : 'http-status' });
     }
     return response;
   }
@@ -111,7 +117,8 @@ export class LabelStudioHttp {
   async json(method: string, path: string, body?: unknown): Promise<{ answer: unknown; url: string }> {
     const url = this.url(path);
     const response = await this.request(method, url, body === undefined ? {} : { body });
-    return { answer: parseJsonAnswer(await response.text(), url, `${method} ${path}`), url };
+    const shown = this.redact(url);
+    return { answer: parseJsonAnswer(await response.text(), shown, `${method} ${this.redact(path)}`), url: shown };
   }
 
   /**
@@ -137,7 +144,7 @@ export class LabelStudioHttp {
       await rename(partial, destination);
     } catch (error) {
       await rm(partial, { force: true });
-      throw new LabelStudioError(`download of ${url} broke off after ${bytes} bytes: ${String(error)}`, { url, rule: 'download-failed', bytes }, { cause: error });
+      throw this.failure(`download of ${url} broke off after ${bytes} bytes: ${String(error)}`, { url, rule: 'download-failed', bytes }, { cause: error });
     }
     return { bytes, sha256: hash.digest('hex') };
   }
@@ -155,7 +162,7 @@ export class LabelStudioHttp {
         ...(timeoutMs === null ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
       });
     } catch (error) {
-      throw networkError(error, method, url);
+      throw this.networkError(error, method, url);
     }
   }
 
@@ -166,10 +173,10 @@ export class LabelStudioHttp {
     const data = { url, method, status, auth: this.auth.kind };
     if (status === 401 || status === 403) {
       const refusal = `Label Studio refused the ${AUTH_NAMES[this.auth.kind]} for ${method} ${url} (HTTP ${status}: ${detail}); check that the token is current and may use this project`;
-      throw new LabelStudioError(refusal, { ...data, rule: 'auth-refused' });
+      throw this.failure(refusal, { ...data, rule: 'auth-refused' });
     }
     const rule = status >= 500 ? 'server-error' : 'http-status';
-    throw new LabelStudioError(`Label Studio answered HTTP ${status} to ${method} ${url}: ${detail}`, { ...data, rule });
+    throw this.failure(`Label Studio answered HTTP ${status} to ${method} ${url}: ${detail}`, { ...data, rule });
   }
 
   private async authorization(): Promise<string> {
@@ -192,29 +199,40 @@ export class LabelStudioHttp {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (error) {
-      throw networkError(error, 'POST', url);
+      throw this.networkError(error, 'POST', url);
     }
     const text = await response.text().catch(() => '');
     if (response.status === 401 || response.status === 403 || response.status === 400) {
       const refusal = `Label Studio refused the personal access token at POST ${url} (HTTP ${response.status}: ${errorDetail(text)}); it may be revoked, expired or a legacy token`;
-      throw new LabelStudioError(refusal, { url, method: 'POST', status: response.status, auth: this.auth.kind, rule: 'auth-refused' });
+      throw this.failure(refusal, { url, method: 'POST', status: response.status, auth: this.auth.kind, rule: 'auth-refused' });
     }
     if (!response.ok) {
       const rule = response.status >= 500 ? 'server-error' : 'http-status';
-      throw new LabelStudioError(`Label Studio answered HTTP ${response.status} to POST ${url}: ${errorDetail(text)}`, { url, method: 'POST', status: response.status, rule });
+      throw this.failure(`Label Studio answered HTTP ${response.status} to POST ${url}: ${errorDetail(text)}`, { url, method: 'POST', status: response.status, rule });
     }
-    const token = parseAccessToken(parseJsonAnswer(text, url, 'POST /api/token/refresh'), url);
+    const shown = this.redact(url);
+    const token = parseAccessToken(parseJsonAnswer(text, shown, 'POST /api/token/refresh'), shown);
     return { token, expiresAt: jwtExpiry(token) };
   }
-}
 
-function networkError(error: unknown, method: string, url: string): LabelStudioError {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new LabelStudioError(`Label Studio did not answer ${method} ${url} in time`, { url, method, rule: 'timeout' }, { cause: error });
+  private networkError(error: unknown, method: string, url: string): LabelStudioError {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return this.failure(`Label Studio did not answer ${method} ${url} in time`, { url, method, rule: 'timeout' }, { cause: error });
+    }
+    const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+    const code = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error);
+    return this.failure(`cannot reach Label Studio at ${url} (${method}): ${code}`, { url, method, rule: 'unreachable', reason: code }, { cause: error });
   }
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.message : String(error);
-  return new LabelStudioError(`cannot reach Label Studio at ${url} (${method}): ${code}`, { url, method, rule: 'unreachable', reason: code }, { cause: error });
+
+  /** A `LabelStudioError` whose message and data show no credential: not the token, not a password in a URL. */
+  failure(message: string, data: { url: string; rule: string; reason?: string; [key: string]: unknown }, options?: { cause?: unknown }): LabelStudioError {
+    const shown = { ...data, url: this.redact(data.url), ...(data.reason === undefined ? {} : { reason: this.redact(data.reason) }) };
+    return new LabelStudioError(this.redact(message), shown, options);
+  }
+
+  private redact(text: string): string {
+    return redact(text, [this.auth.token, this.access?.token]);
+  }
 }
 
 /** The `exp` of a JWT in milliseconds, or null when the token does not say. */

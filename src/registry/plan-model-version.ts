@@ -11,8 +11,12 @@ export interface TrainingInputs {
   config: Record<string, unknown>;
 }
 
+/** What differs from the newest version: each one alone is reason to train again. */
+export type RetrainReason = 'taxonomy' | 'data' | 'trainer' | 'trainer-config';
+
 export type VersionPlan =
-  | { kind: 'new'; version: string; change: VersionChange | 'first'; parent: ModelArtifact | null }
+  /** `reasons` lists every input that differs from the parent's (none for the first version). */
+  | { kind: 'new'; version: string; change: VersionChange | 'first'; reasons: RetrainReason[]; parent: ModelArtifact | null }
   /** The newest version was trained on exactly these inputs: training again would give the same model. */
   | { kind: 'unchanged'; parent: ModelArtifact };
 
@@ -23,10 +27,11 @@ export type VersionPlan =
  * (Patches are new calibrations of the same weights: `planCalibrationVersion`.)
  */
 export function planModelVersion(newest: ModelArtifact | null, inputs: TrainingInputs): VersionPlan {
-  if (!newest) return { kind: 'new', version: ModelVersion.first.toString(), change: 'first', parent: null };
-  const change = changeFrom(newest, inputs);
-  if (!change) return { kind: 'unchanged', parent: newest };
-  return { kind: 'new', version: ModelVersion.parse(newest.model_version).bump(change).toString(), change, parent: newest };
+  if (!newest) return { kind: 'new', version: ModelVersion.first.toString(), change: 'first', reasons: [], parent: null };
+  const reasons = reasonsToRetrain(newest, inputs);
+  if (reasons.length === 0) return { kind: 'unchanged', parent: newest };
+  const change = reasons.includes('taxonomy') ? 'taxonomy' : 'data';
+  return { kind: 'new', version: ModelVersion.parse(newest.model_version).bump(change).toString(), change, reasons, parent: newest };
 }
 
 /** The next patch after the newest version of the same major.minor as `base`. */
@@ -37,13 +42,26 @@ export function planCalibrationVersion(base: string, versions: readonly string[]
   return newest.bump('calibration').toString();
 }
 
-function changeFrom(newest: ModelArtifact, inputs: TrainingInputs): VersionChange | null {
-  if (newest.taxonomy.path !== inputs.taxonomy.path || newest.taxonomy.sha256 !== inputs.taxonomy.sha256) return 'taxonomy';
-  const same =
-    newest.dataset.manifest.sha256 === inputs.dataset.manifest.sha256 &&
-    canonicalize(trainerIdentity(newest.trainer)) === canonicalize(trainerIdentity(inputs.trainer)) &&
-    canonicalize(newest.config) === canonicalize(inputs.config);
-  return same ? null : 'data';
+function reasonsToRetrain(newest: ModelArtifact, inputs: TrainingInputs): RetrainReason[] {
+  const differs: Record<RetrainReason, boolean> = {
+    taxonomy: newest.taxonomy.path !== inputs.taxonomy.path || newest.taxonomy.sha256 !== inputs.taxonomy.sha256,
+    data: newest.dataset.manifest.sha256 !== inputs.dataset.manifest.sha256,
+    trainer: canonicalize(trainerIdentity(newest.trainer)) !== canonicalize(trainerIdentity(inputs.trainer)),
+    'trainer-config': canonicalize(newest.config) !== canonicalize(inputs.config),
+  };
+  return (Object.keys(differs) as RetrainReason[]).filter((reason) => differs[reason]);
+}
+
+const REASON_TEXT: Record<RetrainReason, string> = {
+  taxonomy: 'new taxonomy',
+  data: 'new data',
+  trainer: 'changed trainer',
+  'trainer-config': 'changed trainer config',
+};
+
+/** Why a version was trained, as the CLI, the commit and the pull request say it: "new data, changed trainer config". */
+export function describeRetrainReasons(reasons: readonly RetrainReason[]): string {
+  return reasons.length === 0 ? 'first version' : reasons.map((reason) => REASON_TEXT[reason]).join(', ');
 }
 
 /** The trainer's kind, name and command decide the model; its version string (cairn's) is recorded only. */

@@ -3,6 +3,7 @@ import type { Calibration, ModelArtifact, TrainingMetrics } from '../artifacts/s
 import { InputError, NotFoundError, PolicyError } from '../errors.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { evaluateTrainedModel, type EvaluationProgress } from './evaluate-version.js';
+import { formatMetric } from './format-metric.js';
 import { planCalibrationVersion } from './plan-model-version.js';
 import { listModelVersions } from './read-registry.js';
 import { loadTrainableData, type ItemImageReader } from './training-data.js';
@@ -98,7 +99,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     manifest,
     files,
     subject: `cairn: calibrate ${model} ${version} (weights of ${options.from}) on ${from.dataset.name} ${datasetVersion}`,
-    body: `Isotonic calibration per class, fitted on the validation split: test ECE ${calibration.ece_before.toFixed(4)} → ${calibration.ece_after.toFixed(4)}.`,
+    body: `Isotonic calibration per class, fitted on the validation split: test ECE ${formatMetric(calibration.ece_before)} → ${formatMetric(calibration.ece_after)}.`,
   });
   return { model, version, from: options.from, ...committed, manifest, metrics, calibration };
 }

@@ -1,6 +1,8 @@
 import type { TrainingMetrics } from '../artifacts/schemas/model.js';
 import type { Forge, PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
+import { formatMetric } from './format-metric.js';
+import { describeRetrainReasons } from './plan-model-version.js';
 import { GitCli } from '../store/git-cli.js';
 import { runTrain, type TrainOptions, type TrainResult } from './run-train.js';
 
@@ -21,7 +23,7 @@ export async function runTrainStage(deps: TrainStageDeps, options: Omit<TrainOpt
   const pullRequest = await deps.forge.openPullRequest({
     head: result.branch,
     base: options.base.replace(/^origin\//, ''),
-    title: `Model ${result.model} ${result.version}: macro F1 ${result.metrics.classification.macro_f1.toFixed(3)}${result.metrics.detection ? `, AP50 ${result.metrics.detection.ap50.toFixed(3)}` : ''}`,
+    title: `Model ${result.model} ${result.version}: macro F1 ${formatMetric(result.metrics.classification.macro_f1, 3)}${result.metrics.detection ? `, AP50 ${formatMetric(result.metrics.detection.ap50, 3)}` : ''}`,
     body: buildTrainPullRequestBody(result),
     labels: ['cairn:model'],
   });
@@ -32,7 +34,7 @@ export async function runTrainStage(deps: TrainStageDeps, options: Omit<TrainOpt
 export function buildTrainPullRequestBody(result: Extract<TrainResult, { kind: 'trained' }>): string {
   const { manifest, metrics } = result;
   const lines = [
-    `Trained by ${manifest.trainer.kind === 'builtin' ? `the built-in trainer (cairn ${manifest.trainer.version})` : `\`${manifest.trainer.command}\``} on ${manifest.dataset.name} ${manifest.dataset.version}; ${result.change === 'first' ? 'the first version' : `parent ${manifest.parent?.model_version} (${result.change === 'taxonomy' ? 'new taxonomy: major' : 'new data or config: minor'})`}.`,
+    `Trained by ${manifest.trainer.kind === 'builtin' ? `the built-in trainer (cairn ${manifest.trainer.version})` : `\`${manifest.trainer.command}\``} on ${manifest.dataset.name} ${manifest.dataset.version}; ${result.change === 'first' ? 'the first version' : `parent ${manifest.parent?.model_version} (${describeRetrainReasons(result.reasons)}: ${result.change === 'taxonomy' ? 'major' : 'minor'})`}.`,
     '',
     `Metrics computed by cairn on the test split (${metrics.dataset.items} items), never by the trainer:`,
     '',
@@ -46,9 +48,7 @@ export function buildTrainPullRequestBody(result: Extract<TrainResult, { kind: '
 
 /** Markdown tables of a metrics artifact: per class, then regions, calibration and bias. */
 export function formatMetricsTable(metrics: TrainingMetrics): string[] {
-  const f = (value: number) => value.toFixed(4);
-  // COCO reports -1 where there is nothing to measure (no object of that size, no such class).
-  const ap = (value: number) => (value < 0 ? '—' : f(value));
+  const f = (value: number) => formatMetric(value);
   const c = metrics.classification;
   const lines = [
     `macro F1 **${f(c.macro_f1)}**, min class F1 ${f(c.min_class_f1)}, accuracy ${f(c.accuracy)}`,
@@ -61,11 +61,11 @@ export function formatMetricsTable(metrics: TrainingMetrics): string[] {
   if (d) {
     lines.push(
       '',
-      `Regions (COCO): AP ${f(d.ap)}, AP50 **${f(d.ap50)}**, AP75 ${f(d.ap75)}, AP small/medium/large ${ap(d.ap_small)}/${ap(d.ap_medium)}/${ap(d.ap_large)}, AR100 ${ap(d.ar100)}`,
+      `Regions (COCO): AP ${f(d.ap)}, AP50 **${f(d.ap50)}**, AP75 ${f(d.ap75)}, AP small/medium/large ${f(d.ap_small)}/${f(d.ap_medium)}/${f(d.ap_large)}, AR100 ${f(d.ar100)}`,
       '',
       '| region class | AP |',
       '| --- | --- |',
-      ...Object.entries(d.per_class_ap).map(([name, value]) => `| ${name} | ${value < 0 ? 'no ground truth' : f(value)} |`),
+      ...Object.entries(d.per_class_ap).map(([name, value]) => `| ${name} | ${f(value)} |`),
     );
   }
   if (metrics.calibration) lines.push('', `Calibration (isotonic, per class): ECE ${f(metrics.calibration.ece_before)} → ${f(metrics.calibration.ece_after)}`);

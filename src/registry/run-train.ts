@@ -4,8 +4,9 @@ import type { Calibration, ModelArtifact, TrainingMetrics } from '../artifacts/s
 import { InputError, NotFoundError } from '../errors.js';
 import { parseModelMetadata } from '../model/read-model-metadata.js';
 import type { RepoReader } from '../store/repo-reader.js';
+import { formatMetric } from './format-metric.js';
 import { evaluateTrainedModel, type EvaluationProgress } from './evaluate-version.js';
-import { planModelVersion, type TrainingInputs } from './plan-model-version.js';
+import { describeRetrainReasons, planModelVersion, type RetrainReason, type TrainingInputs } from './plan-model-version.js';
 import { listModelVersions } from './read-registry.js';
 import { runTrainer, trainingConfigOf } from './run-trainer.js';
 import { loadTrainableData, type ItemImageReader } from './training-data.js';
@@ -44,6 +45,8 @@ export type TrainResult =
       model: string;
       version: string;
       change: string;
+      /** Every input that differs from the parent's (none for the first version). */
+      reasons: RetrainReason[];
       branch: string;
       commit: string;
       manifest: ModelArtifact;
@@ -138,9 +141,9 @@ export async function runTrain(options: TrainOptions): Promise<TrainResult> {
     manifest,
     files,
     subject: `cairn: train ${model} ${version} on ${config.dataset} ${datasetVersion}`,
-    body: `macro F1 ${metrics.classification.macro_f1.toFixed(4)}${metrics.detection ? `, AP50 ${metrics.detection.ap50.toFixed(4)}` : ''}; ${plan.change === 'first' ? 'first version' : `new ${plan.change === 'taxonomy' ? 'taxonomy' : 'data or config'} since ${plan.parent?.model_version}`}.`,
+    body: `macro F1 ${formatMetric(metrics.classification.macro_f1)}${metrics.detection ? `, AP50 ${formatMetric(metrics.detection.ap50)}` : ''}; ${plan.parent ? `${describeRetrainReasons(plan.reasons)} since ${plan.parent.model_version}` : 'first version'}.`,
   });
-  return { kind: 'trained', model, version, change: plan.change, ...committed, manifest, metrics, calibration, notes: evaluation.notes };
+  return { kind: 'trained', model, version, change: plan.change, reasons: plan.reasons, ...committed, manifest, metrics, calibration, notes: evaluation.notes };
 }
 
 /** The newest version of `model` at `ref` with the sha256 of its manifest, or null. */

@@ -14,7 +14,7 @@ export type TrainerConfig =
 /** The trainer of a `model.yaml`, its config resolved (built-in defaults filled in). */
 export function trainingConfigOf(config: ModelConfig, file: string): TrainerConfig {
   if (config.trainer.kind === 'builtin') {
-    const snapshot = resolveBuiltinConfig(config.trainer.config, file);
+    const snapshot = resolveBuiltinConfig(config.trainer.config, file, '/trainer/config');
     return { trainer: { kind: 'builtin', name: 'cairn-builtin', version: readPackageVersion() }, config: snapshot as unknown as Record<string, unknown>, snapshot };
   }
   const command = config.trainer.command;
@@ -25,7 +25,7 @@ export function trainingConfigOf(config: ModelConfig, file: string): TrainerConf
 export function trainingConfigOfManifest(manifest: ModelArtifact, file: string): TrainerConfig {
   const { trainer } = manifest;
   if (trainer.kind === 'builtin') {
-    const snapshot = resolveBuiltinConfig(manifest.config, file);
+    const snapshot = resolveBuiltinConfig(manifest.config, file, '/config');
     return { trainer: { ...trainer, kind: 'builtin' }, config: manifest.config, snapshot };
   }
   return { trainer: { ...trainer, kind: 'external', command: trainer.command ?? '' }, config: manifest.config };

@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { sha256Hex } from '../artifacts/canonical-json.js';
+import { BuiltinTrainerConfig } from '../artifacts/schemas/trainer-config.js';
+import { assertMatchesSchema } from '../artifacts/validate.js';
 import { resolveTrainingLabels } from '../dataset/training-labels.js';
-import { InputError } from '../errors.js';
 import type { BoxPostprocess } from '../model/model-spec.js';
 import { DEFAULT_INPUT_SIZE, type ExtractorSpec } from '../model/feature-extractor.js';
 import { modelTaxonomyOf } from '../model/open-model.js';
 import { planTrainerItems, runExternalTrainer } from '../train/external-trainer.js';
 import { planTrainingItems } from '../train/plan-training-items.js';
-import { resolveTrainConfig, type TrainConfig, type TrainConfigOverrides } from '../train/train-config.js';
+import { resolveTrainConfig, type TrainConfig } from '../train/train-config.js';
 import { DEFAULT_POSTPROCESS, IMAGENET_MEAN, IMAGENET_STD, trainBuiltinModel, type TrainingPhase } from '../train/train-builtin-model.js';
 import type { ItemImageReader, TrainingData } from './training-data.js';
 
@@ -34,30 +35,15 @@ export interface BuiltinSnapshot extends TrainConfig {
   postprocess: BoxPostprocess;
 }
 
-const BUILTIN_KEYS = ['seed', 'minSteps', 'classHead', 'objectness', 'regionClasses', 'boxes', 'positiveWeight', 'extractor', 'mean', 'std', 'postprocess'];
-
 /**
  * The built-in trainer's config with every default filled in, from `model.yaml`'s `trainer.config`
- * (or a manifest's snapshot, which resolves to itself). Throws an `InputError` naming the file and
- * the key for an unknown key or a value out of range.
+ * or a manifest's snapshot (which resolves to itself). Checked against the schema `model.yaml` is
+ * checked against; a fault is named in `file` at `pointer` (`/trainer/config`, `/config`).
  */
-export function resolveBuiltinConfig(config: Record<string, unknown>, file: string): BuiltinSnapshot {
-  const unknown = Object.keys(config).filter((key) => !BUILTIN_KEYS.includes(key));
-  if (unknown.length > 0) {
-    throw new InputError(`${file}: trainer.config has unknown keys ${unknown.join(', ')} (the built-in trainer takes ${BUILTIN_KEYS.join(', ')})`, {
-      file,
-      rule: 'trainer-config',
-      keys: unknown,
-    });
-  }
-  const { extractor, mean, std, postprocess, ...overrides } = config as {
-    extractor?: Partial<ExtractorSpec>;
-    mean?: [number, number, number];
-    std?: [number, number, number];
-    postprocess?: Partial<BoxPostprocess>;
-  } & TrainConfigOverrides;
+export function resolveBuiltinConfig(config: Record<string, unknown>, file: string, pointer: string): BuiltinSnapshot {
+  const { extractor, mean, std, postprocess, ...overrides } = assertMatchesSchema(BuiltinTrainerConfig, config, file, pointer);
   return {
-    ...resolveTrainConfig(overrides),
+    ...resolveTrainConfig(overrides, file, pointer),
     extractor: { seed: 0, inputSize: DEFAULT_INPUT_SIZE, ...extractor },
     mean: [...(mean ?? IMAGENET_MEAN)] as [number, number, number],
     std: [...(std ?? IMAGENET_STD)] as [number, number, number],

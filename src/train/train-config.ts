@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js';
-import { assertSeed } from '../model/prng.js';
+import { BuiltinTrainerConfig } from '../artifacts/schemas/trainer-config.js';
+import { assertMatchesSchema } from '../artifacts/validate.js';
 
 /** How one head (or one column group of the grid head) is fitted: mini-batch Adam with L2. */
 export interface FitConfig {
@@ -59,11 +59,13 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   positiveWeight: 'auto',
 };
 
-const FIT_KEYS = ['classHead', 'objectness', 'regionClasses', 'boxes'] as const;
-
-/** Fills in defaults and throws an `InputError` naming the field for any value out of range. */
-export function resolveTrainConfig(overrides: TrainConfigOverrides = {}): TrainConfig {
-  const config: TrainConfig = {
+/**
+ * Fills in defaults. Overrides are checked against the built-in trainer's config schema (the one
+ * `model.yaml` is checked against), so a value out of range fails here as it fails in `cairn verify`.
+ */
+export function resolveTrainConfig(overrides: TrainConfigOverrides = {}, file = 'train config', pointer = ''): TrainConfig {
+  assertMatchesSchema(BuiltinTrainerConfig, overrides, file, pointer);
+  return {
     seed: overrides.seed ?? DEFAULT_TRAIN_CONFIG.seed,
     minSteps: overrides.minSteps ?? DEFAULT_TRAIN_CONFIG.minSteps,
     classHead: { ...DEFAULT_TRAIN_CONFIG.classHead, ...overrides.classHead },
@@ -72,28 +74,4 @@ export function resolveTrainConfig(overrides: TrainConfigOverrides = {}): TrainC
     boxes: { ...DEFAULT_TRAIN_CONFIG.boxes, ...overrides.boxes },
     positiveWeight: overrides.positiveWeight ?? DEFAULT_TRAIN_CONFIG.positiveWeight,
   };
-  assertSeed(config.seed);
-  assertInteger('minSteps', config.minSteps, 0);
-  for (const key of FIT_KEYS) {
-    const fit = config[key];
-    assertInteger(`${key}.epochs`, fit.epochs, 1);
-    assertInteger(`${key}.batchSize`, fit.batchSize, 1);
-    assertPositive(`${key}.learningRate`, fit.learningRate, false);
-    assertPositive(`${key}.l2`, fit.l2, true);
-  }
-  if (config.positiveWeight !== 'auto') assertPositive('positiveWeight', config.positiveWeight, false);
-  return config;
-}
-
-function assertInteger(field: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new InputError(`train config: ${field} must be an integer ≥ ${min}, got ${value}`, { rule: 'train-config', field, value });
-  }
-}
-
-function assertPositive(field: string, value: number, zeroAllowed: boolean): void {
-  if (!(Number.isFinite(value) && (value > 0 || (zeroAllowed && value === 0)))) {
-    const what = zeroAllowed ? '≥ 0' : '> 0';
-    throw new InputError(`train config: ${field} must be a finite number ${what}, got ${value}`, { rule: 'train-config', field, value });
-  }
 }

@@ -174,6 +174,33 @@ describe('LabelStudioClient failures', () => {
   });
 });
 
+describe('LabelStudioClient redaction', () => {
+  it('refuses a base URL that carries a user or password, showing neither', () => {
+    const error = (() => {
+      try {
+        new LabelStudioClient({ baseUrl: ls.url.replace('http://', 'http://alice:pw-very-secret@'), auth: { kind: 'legacy-token', token: ls.state.legacyToken } });
+      } catch (caught) {
+        return caught as LabelStudioError;
+      }
+      throw new Error('expected the constructor to throw');
+    })();
+    expect(error).toBeInstanceOf(LabelStudioError);
+    expect(error.data).toMatchObject({ rule: 'credentials-in-url', url: ls.url.replace('http://', 'http://***@') });
+    expect(JSON.stringify(error.toJSON())).not.toMatch(/alice|pw-very-secret/);
+  });
+
+  it.each([
+    ['legacy token', () => legacyClient(), () => ls.state.legacyToken],
+    ['personal access token', () => patClient(), () => ls.state.personalAccessToken],
+  ])('masks the %s in the message and data of an error whose answer echoes it', async (_kind, client, token) => {
+    ls.state.overrides['/api/projects/1/'] = { status: 502, body: JSON.stringify({ detail: `your token ${token()} is odd` }), contentType: 'application/json' };
+    const error = (await rejection(client().getProject(1))) as LabelStudioError;
+    expect(error.data.rule).toBe('server-error');
+    expect(error.message).toContain('your token *** is odd');
+    expect(JSON.stringify(error.toJSON())).not.toContain(token());
+  });
+});
+
 describe('LabelStudioClient storage and import', () => {
   it('encodes fileuri as padded URL-safe base64, as Python urlsafe_b64decode needs', () => {
     expect(presignPath({ taskId: 3 }, 's3://bucket/cats/1.png')).toBe('/tasks/3/presign/?fileuri=czM6Ly9idWNrZXQvY2F0cy8xLnBuZw%3D%3D');

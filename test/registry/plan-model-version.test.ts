@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelArtifact } from '../../src/artifacts/schemas/model.js';
-import { planCalibrationVersion, planModelVersion, type TrainingInputs } from '../../src/registry/plan-model-version.js';
+import { describeRetrainReasons, planCalibrationVersion, planModelVersion, type TrainingInputs } from '../../src/registry/plan-model-version.js';
 
 const sha = (c: string) => c.repeat(64);
 const inputs: TrainingInputs = {
@@ -28,6 +28,22 @@ describe('planModelVersion', () => {
     expect(planModelVersion(newest('1.3.2', { config: { train: { seed: 1 } } }), inputs)).toMatchObject({ version: '1.4.0', change: 'data' });
     const external = { kind: 'external' as const, name: 'python', version: 'unknown', command: 'python train.py' };
     expect(planModelVersion(newest('1.3.2', { trainer: external }), inputs)).toMatchObject({ version: '1.4.0', change: 'data' });
+  });
+
+  it('names every input that differs from the newest version as a reason, not "new data" for all of them', () => {
+    const older = { version: 'v0001', manifest: { path: 'datasets/shapes/v0001/manifest.json', sha256: sha('d') } };
+    const external = { kind: 'external' as const, name: 'python', version: 'unknown', command: 'python train.py' };
+    expect(planModelVersion(newest('1.3.2', { config: { train: { seed: 1 } } }), inputs)).toMatchObject({ reasons: ['trainer-config'] });
+    expect(planModelVersion(newest('1.3.2', { trainer: external }), inputs)).toMatchObject({ reasons: ['trainer'] });
+    expect(planModelVersion(newest('1.3.2', { dataset: older, config: {} }), inputs)).toMatchObject({ reasons: ['data', 'trainer-config'] });
+    expect(planModelVersion(newest('1.3.2', { taxonomy: { path: 'datasets/taxonomies/taxonomy_v2.json', sha256: sha('c') }, dataset: older }), inputs)).toMatchObject({ change: 'taxonomy', reasons: ['taxonomy', 'data'] });
+    expect(planModelVersion(null, inputs)).toMatchObject({ reasons: [] });
+  });
+
+  it('describes the reasons as the CLI, the commit and the pull request print them', () => {
+    expect(describeRetrainReasons(['trainer-config'])).toBe('changed trainer config');
+    expect(describeRetrainReasons(['data', 'trainer', 'trainer-config'])).toBe('new data, changed trainer, changed trainer config');
+    expect(describeRetrainReasons([])).toBe('first version');
   });
 
   it('has nothing to train when taxonomy, dataset, trainer and config are those of the newest version, whatever cairn version trained it', () => {

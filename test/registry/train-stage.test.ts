@@ -135,7 +135,7 @@ describe('cairn train', () => {
     await setModelConfig({ trainer: { kind: 'builtin', config: QUICK } });
     const result = await cli('train', 'shapes', '--images', images, '--quiet');
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toMatch(/^shapes 1\.1\.0 \(new data\) trained on shapes v0002/);
+    expect(result.out).toMatch(/^shapes 1\.1\.0 \(changed trainer config\) trained on shapes v0002/);
     const manifest = await new RepoReader(demo.dir).loadArtifact('ModelArtifact', 'HEAD', paths.modelManifest('shapes', '1.1.0'));
     expect(manifest.parent?.model_version).toBe('1.0.1');
     // With one model in the registry, the version alone names it.
@@ -170,6 +170,21 @@ describe('cairn train', () => {
     const usage = await cli('train', 'shapes', '--trainer-timeout', '0');
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("option '--trainer-timeout <minutes>' argument '0' is invalid. must be a positive number of minutes");
+  });
+
+  it('shows what an external trainer prints, and its failure, without the secrets it inherits', async () => {
+    const secret = 'ls-api-key-4f9c2e7a1b';
+    await setModelConfig({ trainer: { kind: 'external', command: 'echo "using key $LABEL_STUDIO_API_KEY"; echo "failed with $LABEL_STUDIO_API_KEY" >&2; exit 3', config: {} } });
+    process.env.LABEL_STUDIO_API_KEY = secret;
+    try {
+      const result = await cli('train', 'shapes', '--images', images, '--quiet');
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('trainer: using key ***');
+      expect(result.err).toContain('failed with ***');
+      expect(result.err).not.toContain(secret);
+    } finally {
+      delete process.env.LABEL_STUDIO_API_KEY;
+    }
   });
 
   it('refuses a model bound to another taxonomy than its dataset, writing nothing', async () => {

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Name, SchemaTag, Strict } from './common.js';
+import { Trainer } from './trainer-config.js';
 
 /** `registry/<model>/model.yaml`: what a model is, which dataset feeds it and which trainer builds it. */
 export const ModelConfig = Strict({
@@ -8,14 +9,7 @@ export const ModelConfig = Strict({
   description: Type.Optional(Type.String()),
   dataset: Name,
   taxonomy_version: Name,
-  trainer: Type.Union([
-    Strict({ kind: Type.Literal('builtin'), config: Type.Record(Type.String(), Type.Unknown()) }),
-    Strict({
-      kind: Type.Literal('external'),
-      command: Type.String({ minLength: 1 }),
-      config: Type.Record(Type.String(), Type.Unknown()),
-    }),
-  ]),
+  trainer: Trainer,
   calibration: Type.Boolean(),
   bias_field: Type.Optional(Type.String()),
 });
@@ -28,12 +22,19 @@ export const DatasetConfig = Strict({
   description: Type.Optional(Type.String()),
   taxonomy_version: Name,
   label_studio: Strict({
-    url: Type.String({ description: 'base URL of the Label Studio server' }),
+    url: Type.String({
+      pattern: '^https?://[^/?#@\\s]+([/?#]\\S*)?$',
+      description: 'base URL of the Label Studio server, with no user or password: the token is LABEL_STUDIO_API_KEY, never committed',
+    }),
     project: Type.Integer({ minimum: 1 }),
   }),
   splits: Strict(
-    { train: Type.Number({ minimum: 0, maximum: 1 }), val: Type.Number({ minimum: 0, maximum: 1 }), test: Type.Number({ minimum: 0, maximum: 1 }) },
-    'shares of the item-id hash space; they must add up to 1',
+    {
+      train: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'the trainer needs items' }),
+      val: Type.Number({ minimum: 0, maximum: 1, description: 'calibration and external trainers use it; may be 0' }),
+      test: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'every model is evaluated on it' }),
+    },
+    'shares of the item-id hash space; they must add up to 1 (within 1e-9)',
   ),
   weak_label_weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), {
     description: 'weight per weak-label source (user_tag, vote, swipe), multiplied by each label’s confidence',

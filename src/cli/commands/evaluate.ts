@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatMetric } from '../../registry/format-metric.js';
 import type { CliContext } from '../context.js';
 import { modelContext } from '../model-context.js';
 import { printJson } from '../output.js';
@@ -100,7 +101,7 @@ export function registerEvaluate(program: Command, context: CliContext): void {
       }).finally(() => bars.stop());
       if (flags.json) return printJson(context.output, result);
       context.output.out(
-        `${model} ${result.version}: the weights of ${result.from}, recalibrated on ${result.calibration.fitted_on.dataset_version}: test ECE ${result.calibration.ece_before.toFixed(4)} → ${result.calibration.ece_after.toFixed(4)}; committed ${result.commit.slice(0, 12)} on ${result.branch}\n`,
+        `${model} ${result.version}: the weights of ${result.from}, recalibrated on ${result.calibration.fitted_on.dataset_version}: test ECE ${formatMetric(result.calibration.ece_before)} → ${formatMetric(result.calibration.ece_after)}; committed ${result.commit.slice(0, 12)} on ${result.branch}\n`,
       );
     });
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { redact, secretsFromEnv } from '../../redact.js';
 import type { IngestResult } from '../../dataset/run-ingest.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
@@ -49,7 +50,7 @@ export function registerIngest(program: Command, context: CliContext): void {
       const missing: string[] = [];
       const fetchImage = flags.skipImages
         ? null
-        : labelStudioImageFetcher({ localRoot: flags.images, client: download?.client, projectId: config.label_studio.project, onMissing: (url, task, reason) => missing.push(`task ${task}: ${url}: ${reason}`) });
+        : labelStudioImageFetcher({ localRoot: flags.images, client: download?.client, projectId: config.label_studio.project, onMissing: (url, task, reason) => missing.push(redact(`task ${task}: ${url}: ${reason}`, secretsFromEnv())) });
       const weakLabels = flags.weakLabels ? { file: flags.weakLabels, text: await readFile(flags.weakLabels, 'utf8') } : undefined;
       const common = { dataset: flags.dataset, source, fetchImage, weakLabels, runId: runIdFromEnv(), now: () => new Date() };
 

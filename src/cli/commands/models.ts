@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { ModelVersionSummary } from '../../registry/read-registry.js';
 import type { CliContext } from '../context.js';
+import { formatModelLine } from '../format-model-line.js';
 import { printJson } from '../output.js';
 
 export function registerModels(program: Command, context: CliContext): void {
@@ -27,7 +28,7 @@ export function registerModels(program: Command, context: CliContext): void {
       }
       if (options.json) return printJson(context.output, summaries.map(({ manifest, ...rest }) => ({ ...rest, created_at: manifest.created_at, dataset: manifest.dataset.version })));
       if (summaries.length === 0) return context.output.out('no model versions\n');
-      context.output.out(summaries.map(formatLine).join(''));
+      context.output.out(summaries.map(formatModelLine).join(''));
     });
 
   models
@@ -43,11 +44,4 @@ export function registerModels(program: Command, context: CliContext): void {
       if (!version) throw new UsageError(`name the version of ${model} to show`, { model });
       printJson(context.output, await registry.readModelVersion(reader, options.ref, model, version));
     });
-}
-
-function formatLine(summary: ModelVersionSummary): string {
-  const metrics = summary.metrics;
-  const f1 = metrics ? metrics.classification.macro_f1.toFixed(3) : '—';
-  const ap50 = metrics?.detection ? metrics.detection.ap50.toFixed(3) : '—';
-  return `${summary.model} ${summary.version.padEnd(8)} macro F1 ${f1}  AP50 ${ap50}  gate ${summary.gate?.decision ?? '—'}  ${summary.serving ?? ''}  (dataset ${summary.manifest.dataset.version}, ${summary.manifest.created_at})\n`;
 }

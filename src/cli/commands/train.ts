@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { redact, secretsFromEnv } from '../../redact.js';
 import type { TrainProgress, TrainResult } from '../../registry/run-train.js';
 import type { CliContext } from '../context.js';
+import { formatTrain } from '../format-train.js';
 import { EXIT } from '../exit-code.js';
 import { printJson } from '../output.js';
 import { progressBars } from '../progress.js';
@@ -47,6 +49,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       const reader = new RepoReader(dir);
       const { readImage, codeCommit } = await modelContext(reader, flags.base, model, flags.images);
       const bars = progressBars({ quiet: Boolean(flags.quiet || flags.json) });
+      const secrets = secretsFromEnv();
       // Ctrl-C reaches an external trainer's process group only through this signal.
       const interrupt = new AbortController();
       const stop = () => interrupt.abort(new Error('interrupted'));
@@ -62,7 +65,8 @@ export function registerTrain(program: Command, context: CliContext): void {
         runId: runIdFromEnv(),
         now: () => new Date(),
         onProgress: (p: TrainProgress) => bars.update(p.phase, p.done, p.total),
-        onLog: (line: string) => context.output.err(`trainer: ${line}\n`),
+        // An external trainer inherits the environment; what it prints is shown without the secrets it holds.
+        onLog: (line: string) => context.output.err(`trainer: ${redact(line, secrets)}\n`),
         signal: interrupt.signal,
         ...(flags.datasetVersion ? { datasetVersion: flags.datasetVersion } : {}),
         ...(flags.trainerTimeout === undefined ? {} : { trainerTimeoutMs: flags.trainerTimeout * 60_000 }),
@@ -133,21 +137,4 @@ function parseMinutes(value: string): number {
   const minutes = Number(value);
   if (!Number.isFinite(minutes) || minutes <= 0) throw new InvalidArgumentError('must be a positive number of minutes');
   return minutes;
-}
-
-function formatTrain(result: TrainResult, pullRequest: number | null): string {
-  if (result.kind === 'unchanged') {
-    return `${result.model}: ${result.version} was already trained on ${result.datasetVersion} with this trainer and config; nothing to train, nothing written\n`;
-  }
-  const m = result.metrics;
-  const lines = [
-    `${result.model} ${result.version} (${result.change === 'first' ? 'first version' : `new ${result.change}`}) trained on ${result.manifest.dataset.name} ${result.manifest.dataset.version}: committed ${result.commit.slice(0, 12)} on ${result.branch}`,
-    `  test split (${m.dataset.items} items): macro F1 ${m.classification.macro_f1.toFixed(4)}, min class F1 ${m.classification.min_class_f1.toFixed(4)}${m.detection ? `, AP ${m.detection.ap.toFixed(4)}, AP50 ${m.detection.ap50.toFixed(4)}` : ''}`,
-    ...(m.calibration ? [`  calibration: ECE ${m.calibration.ece_before.toFixed(4)} → ${m.calibration.ece_after.toFixed(4)}`] : []),
-    ...(m.bias ? [`  bias by ${m.bias.field}: largest macro F1 delta ${m.bias.max_delta.toFixed(4)}`] : []),
-    `  model.onnx sha256 ${result.manifest.files['model.onnx']?.sha256}`,
-    ...result.notes.map((note) => `  note: ${note}`),
-    ...(pullRequest ? [`pull request #${pullRequest} opened`] : []),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -9,13 +9,13 @@ export function registerValidate(program: Command, context: CliContext): void {
     .command('validate')
     .description('check a dataset version against thresholds/validation.yaml and commit the report beside it')
     .requiredOption('--dataset <name>', 'dataset (datasets/<name>)')
-    .option('--version <version>', 'dataset version (default: the newest)')
+    .option('--dataset-version <version>', 'dataset version (default: the newest)')
     .option('--branch <branch>', 'branch to commit the report on (default: the checked-out branch)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: { dataset: string; version?: string; branch?: string; json?: boolean }) => {
+    .action(async (options: { dataset: string; datasetVersion?: string; branch?: string; json?: boolean }) => {
       const [{ runValidate }, { RepoReader }] = await Promise.all([import('../../dataset/run-validate.js'), import('../../store/repo-reader.js')]);
       const dir = context.dir();
-      const result = await runValidate({ dir, reader: new RepoReader(dir), dataset: options.dataset, version: options.version, branch: options.branch, runId: runIdFromEnv(), now: () => new Date() });
+      const result = await runValidate({ dir, reader: new RepoReader(dir), dataset: options.dataset, version: options.datasetVersion, branch: options.branch, runId: runIdFromEnv(), now: () => new Date() });
       if (options.json) printJson(context.output, result.report);
       else {
         const lines = result.report.checks.map((check) => `  ${check.status.padEnd(4)}  ${check.name}: ${check.message}`);
