@@ -15,13 +15,20 @@ const OID = /^[0-9a-f]{40}$/;
 export class RefResolver {
   private packed: { mtimeMs: number; refs: Map<string, string> } | null = null;
 
-  constructor(private readonly gitdir: string) {}
+  /**
+   * `gitdir` holds the refs a repository shares; `worktreeGitdir`, in a linked worktree, its own
+   * HEAD and pseudo-refs (FETCH_HEAD, ORIG_HEAD, …).
+   */
+  constructor(
+    private readonly gitdir: string,
+    private readonly worktreeGitdir: string = gitdir,
+  ) {}
 
   resolve(name: string, depth = 0): string | null {
     if (OID.test(name)) return name;
     if (depth > 5) return null;
     for (const candidate of candidates(name)) {
-      const loose = readLoose(join(this.gitdir, candidate));
+      const loose = readLoose(join(/^[A-Z_]+$/.test(candidate) ? this.worktreeGitdir : this.gitdir, candidate));
       if (loose !== null) return loose.startsWith('ref: ') ? this.resolve(loose.slice(5), depth + 1) : OID.test(loose) ? loose : null;
       const packed = this.packedRefs().get(candidate);
       if (packed) return packed;

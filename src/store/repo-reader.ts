@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import { sha256Hex } from '../artifacts/canonical-json.js';
 import { decodeArtifact, decodeLines } from '../artifacts/codec.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
-import { findGitDir } from './git-dir.js';
+import { findCommonGitDir, findGitDir } from './git-dir.js';
 import { LruCache } from './lru-cache.js';
 import { RefResolver } from './ref-resolver.js';
 
@@ -43,8 +43,9 @@ export class RepoReader {
   private readonly refs: RefResolver;
 
   constructor(readonly dir: string) {
-    this.gitdir = findGitDir(dir);
-    this.refs = new RefResolver(this.gitdir);
+    // A linked worktree keeps its HEAD in its own git dir and everything else in the common one.
+    this.gitdir = findCommonGitDir(dir);
+    this.refs = new RefResolver(this.gitdir, findGitDir(dir));
   }
 
   /** The commit id a ref points at. */

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitCli } from '../../src/store/git-cli.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { initRepo, tempDir } from '../helpers/git.js';
 
@@ -38,5 +39,25 @@ describe('RepoReader.readFile', () => {
       const bytes = await new RepoReader(root).readFile('HEAD', `blob-${size}.txt`);
       expect(Buffer.from(bytes!).equals(itemsLike(size)), `packed blob of ${size} bytes`).toBe(true);
     }
+  });
+});
+
+describe('RepoReader in a linked worktree', () => {
+  it('resolves the worktree’s own HEAD and reads objects from the common git dir', async () => {
+    const main = join(root, 'main');
+    const cli = await initRepo(main);
+    await writeFile(join(main, 'a.txt'), 'on main\n');
+    await cli.run(['add', 'a.txt']);
+    await cli.run(['commit', '--quiet', '-m', 'main']);
+    const linked = join(root, 'linked');
+    await cli.run(['worktree', 'add', '--quiet', '-b', 'side', linked]);
+    await writeFile(join(linked, 'a.txt'), 'on side\n');
+    const side = new GitCli(linked);
+    await side.run(['commit', '--quiet', '-am', 'side']);
+
+    const reader = new RepoReader(linked);
+    expect(await reader.resolveCommit('HEAD')).toBe(await side.revParse('HEAD'));
+    expect(new TextDecoder().decode((await reader.readFile('HEAD', 'a.txt'))!)).toBe('on side\n');
+    expect(new TextDecoder().decode((await reader.readFile('main', 'a.txt'))!)).toBe('on main\n');
   });
 });
