@@ -105,7 +105,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   }
 
   const exportSha256 = source.sha256() ?? (await hashFile(source.path));
-  let planned: ReturnType<typeof planDatasetVersion> = null;
   const result = await commitStage({
     dir: options.dir,
     stage: 'ingest',
@@ -115,8 +114,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     push: options.push,
     plan: async ({ parent }) => {
       const parentVersion = parent ? await findLatestDatasetVersion(reader, parent, dataset) : null;
-      const previous = parentVersion ? await readDatasetVersion(reader, parent!, dataset, parentVersion) : null;
-      planned = planDatasetVersion({
+      const previous = parent && parentVersion ? await readDatasetVersion(reader, parent, dataset, parentVersion) : null;
+      const planned = planDatasetVersion({
         config,
         taxonomy: { version: config.taxonomy_version, path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },
         parent: previous,
@@ -128,17 +127,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       return {
         subject: planned ? `cairn: ingest ${dataset} ${planned.version} (${planned.added} new, ${planned.updated} corrected)` : `cairn: ingest ${dataset}: nothing new`,
         files: planned?.files ?? [],
+        value: planned,
       };
     },
   });
-  const plan = planned as ReturnType<typeof planDatasetVersion>;
+  const planned = result.value;
   return {
-    version: plan?.version ?? null,
+    version: planned?.version ?? null,
     commit: result.commit,
     branch: result.branch,
     tasks: total,
-    added: plan?.added ?? 0,
-    updated: plan?.updated ?? 0,
+    added: planned?.added ?? 0,
+    updated: planned?.updated ?? 0,
     skipped,
     missingImages,
   };

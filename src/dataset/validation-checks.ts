@@ -1,6 +1,6 @@
 import type { DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
 import type { Taxonomy } from '../artifacts/schemas/taxonomy.js';
-import type { ValidationThresholds } from '../artifacts/schemas/thresholds.js';
+import { VALIDATION_DEFAULTS, type ValidationThresholds } from '../artifacts/schemas/thresholds.js';
 import { uprightBox } from './upright-box.js';
 
 export interface Check {
@@ -167,16 +167,20 @@ export function checkLeakage({ weakLabels, thresholds }: CheckContext): DatasetC
   };
 }
 
-export function checkImages(): DatasetCheck {
+export function checkImages({ thresholds }: CheckContext): DatasetCheck {
+  const allowed = thresholds.max_missing_images ?? VALIDATION_DEFAULTS.max_missing_images;
   const missing = new Faults();
   return {
     add(item) {
       if (item.image.sha256 === null) missing.add(`${item.id}: ${item.image.url}`);
     },
-    finish: () =>
-      missing.count === 0
-        ? { name: 'images', status: 'pass', message: 'every image was fetched and hashed' }
-        : { name: 'images', status: 'warn', message: `${missing.count} image(s) could not be fetched; they are kept and skipped by training`, details: missing.shown },
+    finish() {
+      if (missing.count === 0) return { name: 'images', status: 'pass', message: 'every image was fetched and hashed' };
+      const what = `${missing.count} image(s) could not be fetched at ingestion`;
+      return missing.count > allowed
+        ? { name: 'images', status: 'fail', message: `${what}, more than max_missing_images ${allowed}; ingest again with the images reachable`, details: missing.shown }
+        : { name: 'images', status: 'warn', message: `${what} (max_missing_images ${allowed}); they are kept and skipped by training`, details: missing.shown };
+    },
   };
 }
 

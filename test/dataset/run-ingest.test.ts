@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportFileSource } from '../../src/dataset/label-studio-source.js';
 import { runIngest } from '../../src/dataset/run-ingest.js';
-import { assertTrainable, runValidate } from '../../src/dataset/run-validate.js';
+import { assertTrainable } from '../../src/dataset/assert-trainable.js';
+import { runValidate } from '../../src/dataset/run-validate.js';
 import { InputError, PolicyError } from '../../src/errors.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
@@ -134,7 +135,7 @@ describe('validation gates training', () => {
     await ingest(FIXTURE);
     const { report } = await runValidate({ dir, reader: new RepoReader(dir), dataset: 'cells', runId: 't', now: NOW });
     expect(report.passed).toBe(false);
-    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['class-distribution', 'freshness']);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['class-distribution', 'freshness', 'images']);
     const error = await assertTrainable(new RepoReader(dir), 'HEAD', 'cells', 'v0001').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).message).toMatch(/cannot be trained on: class-distribution \(.*\); freshness \(no new labels for 1425\.1 days/);

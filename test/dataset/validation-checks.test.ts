@@ -101,8 +101,10 @@ describe('dataset validation checks', () => {
     expect(run(checkLeakage, input(balanced, { thresholds: cutoff }))).toMatchObject({ status: 'fail', message: '4 label(s) observed after the cutoff 2026-11-10T00:00:00.000Z' });
   });
 
-  it('warn about images that could not be fetched, never dropping them', () => {
+  it('fail past max_missing_images (default 0) naming each item, and only warn within it', () => {
     const missing = item('m', 'circle', { image: { url: 's3://bucket/m.png', sha256: null, width: null, height: null } });
-    expect(run(checkImages, input([missing]))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
+    expect(run(checkImages, input([missing]))).toMatchObject({ status: 'fail', details: ['m: s3://bucket/m.png'] });
+    expect(run(checkImages, input([missing], { thresholds: { ...thresholds, max_missing_images: 0 } }))).toMatchObject({ status: 'fail' });
+    expect(run(checkImages, input([missing], { thresholds: { ...thresholds, max_missing_images: 1 } }))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
   });
 });
