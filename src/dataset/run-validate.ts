@@ -16,6 +16,8 @@ export interface ValidateOptions {
   /** Defaults to the newest version. */
   version?: string;
   branch?: string;
+  /** Where `branch` starts when it does not exist yet (locally, or on the remote when pushing). */
+  startPoint?: string;
   /**
    * The commit whose `thresholds/validation.yaml` judges the version; defaults to the version's
    * own commit. The validation check passes the pull request's base, so that a pull request
@@ -34,6 +36,8 @@ export interface ValidateResult {
   path: string;
   /** The new commit, or null when the version was already validated with these thresholds. */
   commit: string | null;
+  /** The commit whose tree holds the report: the new commit, or the branch tip that already had it. */
+  head: string;
   branch: string;
 }
 
@@ -51,6 +55,7 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRes
     stage: 'validate',
     runId: options.runId,
     branch: options.branch,
+    startPoint: options.startPoint,
     push: options.push,
     plan: async ({ parent }) => {
       if (!parent) throw new NotFoundError(`${options.dir} has no commits`, { dir: options.dir });
@@ -58,13 +63,15 @@ export async function runValidate(options: ValidateOptions): Promise<ValidateRes
       if (!version) throw new NotFoundError(`dataset ${dataset} has no versions yet; run cairn ingest first`, { dataset });
       const thresholds = await readValidationThresholds(reader, thresholdsCommit ?? parent);
       const existing = await findValidationReport(reader, parent, dataset, version, thresholds.ref.sha256);
-      if (existing) return { subject: `cairn: validate ${dataset} ${version}: already validated`, files: [], value: { version, ...existing } };
+      if (existing) return { subject: `cairn: validate ${dataset} ${version}: already validated`, files: [], value: { version, parent, ...existing } };
       const report = await buildReport(reader, parent, dataset, version, thresholds, options.now());
       const path = paths.validationReport(dataset, version, thresholds.ref.sha256);
-      return { subject: `cairn: validate ${dataset} ${version}: ${report.passed ? 'passed' : 'failed'}`, files: [{ path, content: formatJsonFile(report) }], value: { version, report, path } };
+      return { subject: `cairn: validate ${dataset} ${version}: ${report.passed ? 'passed' : 'failed'}`, files: [{ path, content: formatJsonFile(report) }], value: { version, parent, report, path } };
     },
   });
-  return { ...committed.value, commit: committed.commit, branch: committed.branch };
+  // The planner refuses an empty repository, so a plan always had a parent.
+  const { parent, ...validated } = committed.value;
+  return { ...validated, commit: committed.commit, head: committed.commit ?? parent, branch: committed.branch };
 }
 
 async function buildReport(reader: RepoReader, ref: string, dataset: string, version: string, { thresholds, ref: thresholdsRef }: ThresholdsAt, now: Date): Promise<ValidationReport> {
