@@ -10,6 +10,7 @@ import type { ImageFacts } from '../images/describe-image.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { commitStage, type CommitStageOptions } from '../store/stage-writer.js';
 import { TaskLabelChecks } from './assert-task-labels.js';
+import { DuplicateTasks } from './duplicate-tasks.js';
 import { LabelLists } from './label-lists.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
 import { isAfter, planDatasetVersion, prepareItem, type IngestedItem, type PreparedItem } from './plan-dataset-version.js';
@@ -72,7 +73,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const limit = options.concurrency ?? 8;
   const imageFacts = options.fetchImage ? await imageFactsFetcher(options.fetchImage) : null;
   const lists = new LabelLists();
+  const duplicates = new DuplicateTasks(source.name);
   const keep = (item: PreparedItem) => {
+    if (!duplicates.first(item.taskId, item.entry.text)) return;
     if (item.entry.missingImage) missingImages++;
     prepared.push(item);
   };
@@ -95,6 +98,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     if (window.size >= limit) await Promise.race(window);
   }
   await Promise.all(window);
+  duplicates.assertNone();
   labels.assertClean();
 
   const weak = options.weakLabels
