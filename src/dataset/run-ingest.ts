@@ -14,7 +14,7 @@ import { DuplicateTasks } from './duplicate-tasks.js';
 import { LabelLists } from './label-lists.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
 import { isAfter, planDatasetVersion, prepareItem, type IngestedItem, type PreparedItem } from './plan-dataset-version.js';
-import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
+import { findItemsMissingImages, findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
 export interface IngestOptions {
@@ -57,7 +57,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const base = await reader.resolveCommit(options.startPoint ?? options.branch ?? 'HEAD');
   const config = await loadConfig(reader, base, dataset);
   const latest = await findLatestDatasetVersion(reader, base, dataset);
-  const cursor = latest ? (await reader.loadArtifact('DatasetArtifact', base, paths.datasetManifest(dataset, latest))).cursor : null;
+  const latestManifest = latest ? await reader.loadArtifact('DatasetArtifact', base, paths.datasetManifest(dataset, latest)) : null;
+  const cursor = latestManifest?.cursor ?? null;
+  // Items the newest version holds without their image are fetched again, whatever their age.
+  const retry = latestManifest && options.fetchImage ? await findItemsMissingImages(reader, base, latestManifest) : new Set<string>();
   const taxonomyPath = paths.taxonomy(config.taxonomy_version);
   const taxonomyBytes = await reader.readFile(base, taxonomyPath);
   if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath} is missing; dataset ${dataset} is bound to it`, { file: taxonomyPath });
@@ -85,7 +88,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       skipped.push({ taskId: task.taskId, reason: task.skipped });
       continue;
     }
-    if (cursor && !isAfter(task, cursor)) continue;
+    if (cursor && !isAfter(task, cursor) && !retry.has(itemIdOf(config, task.taskId))) continue;
     labels.add(task);
     if (!imageFacts) {
       // Nothing to wait for: a promise per task would only cost time and garbage.
@@ -102,7 +105,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   labels.assertClean();
 
   const weak = options.weakLabels
-    ? parseWeakLabels(options.weakLabels.text, options.weakLabels.file, config.weak_label_weights, (taskId) => `${config.label_studio.project}-${taskId}`)
+    ? parseWeakLabels(options.weakLabels.text, options.weakLabels.file, config.weak_label_weights, (taskId) => itemIdOf(config, taskId))
     : [];
   if (prepared.length === 0 && weak.length === 0) {
     return { version: null, commit: null, branch: options.branch ?? '', tasks: total, added: 0, updated: 0, skipped, missingImages: 0 };
@@ -123,7 +126,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
         config,
         taxonomy: { version: config.taxonomy_version, path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },
         parent: previous,
-        items: previous ? prepared.filter((item) => isAfter(item, previous.manifest.cursor)) : prepared,
+        items: prepared,
         weakLabels: weak,
         source: sourceOf(source, config, exportSha256, total),
         now: options.now().toISOString(),
@@ -166,17 +169,30 @@ async function imageFactsFetcher(fetchImage: ImageFetcher): Promise<(task: Label
 
 function ingestedItem(task: LabelledTask, config: DatasetConfig, facts: ImageFacts | null): IngestedItem {
   return {
-    id: `${config.label_studio.project}-${task.taskId}`,
+    id: itemIdOf(config, task.taskId),
     taskId: task.taskId,
     updatedAt: task.updatedAt,
     item: {
-      image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
+      image: {
+        url: task.image.url,
+        sha256: facts?.sha256 ?? null,
+        // The header's size when it could be read, otherwise the one Label Studio recorded.
+        width: facts?.width ?? task.image.width,
+        height: facts?.height ?? task.image.height,
+        format: facts?.format ?? null,
+        defect: facts?.defect ?? null,
+      },
       classes: task.classes,
       regions: task.regions,
       annotation: task.annotation,
       meta: task.meta,
     },
   };
+}
+
+/** A task's item id: unique across the Label Studio projects a repository may ingest. */
+function itemIdOf(config: DatasetConfig, taskId: number | string): string {
+  return `${config.label_studio.project}-${taskId}`;
 }
 
 function sourceOf(source: TaskSource, config: DatasetConfig, exportSha256: string, tasks: number): DatasetArtifact['source'] {

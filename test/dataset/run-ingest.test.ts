@@ -44,10 +44,10 @@ describe('cairn ingest', () => {
     const items = await new RepoReader(dir).readLines('DatasetItem', 'HEAD', 'datasets/cells/v0001/items.jsonl');
     expect(items).toEqual([
       {
-        schema: 'DatasetItem/v1',
+        schema: 'DatasetItem/v2',
         id: '1-1',
         split: 'train',
-        image: { url: '/image1', sha256: null, width: 2800, height: 2800 },
+        image: { url: '/image1', sha256: null, width: 2800, height: 2800, format: null, defect: null },
         classes: [],
         regions: [
           { label: 'parasites', x: 0.3788706739526412, y: 0.7176684881602914, width: 0.03825136612021857, height: 0.04553734061930784, rotation: 0 },
@@ -57,10 +57,10 @@ describe('cairn ingest', () => {
         meta: {},
       },
       {
-        schema: 'DatasetItem/v1',
+        schema: 'DatasetItem/v2',
         id: '1-2',
         split: 'train',
-        image: { url: '/image2', sha256: null, width: 2800, height: 2800 },
+        image: { url: '/image2', sha256: null, width: 2800, height: 2800, format: null, defect: null },
         classes: [],
         regions: [
           { label: 'white', x: 0.19672131147540983, y: 0.4972677595628415, width: 0.03278688524590164, height: 0.029143897996357013, rotation: 0 },
