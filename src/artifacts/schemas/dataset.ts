@@ -43,9 +43,12 @@ const Region = Strict({
   envelope: Type.Optional(Strict({ x: Probability, y: Probability, width: Probability, height: Probability })),
 });
 
-const ItemLabels = {
+const ItemId = {
   id: Type.String({ minLength: 1 }),
   split: Type.Union([Type.Literal('train'), Type.Literal('val'), Type.Literal('test')]),
+};
+
+const ItemLabels = {
   classes: Type.Array(Name),
   regions: Type.Array(Region),
   annotation: Strict({
@@ -61,13 +64,14 @@ const ItemLabels = {
 /** One line of `items.jsonl` before image headers were read at ingestion (still read). */
 export const DatasetItemV1 = Strict({
   schema: SchemaTag('DatasetItem', 1),
-  ...ItemLabels,
+  ...ItemId,
   image: Strict({
     url: Type.String({ minLength: 1 }),
     sha256: Nullable(Sha256),
     width: Nullable(Type.Integer({ minimum: 1 })),
     height: Nullable(Type.Integer({ minimum: 1 })),
   }),
+  ...ItemLabels,
 });
 export type DatasetItemV1 = Static<typeof DatasetItemV1>;
 
@@ -83,7 +87,7 @@ export type ImageDefect = Static<typeof ImageDefect>;
 /** One line of `items.jsonl`: one image, what its header says, and its human ground truth. */
 export const DatasetItemV2 = Strict({
   schema: SchemaTag('DatasetItem', 2),
-  ...ItemLabels,
+  ...ItemId,
   image: Strict({
     url: Type.String({ minLength: 1 }),
     sha256: Nullable(Sha256, 'null: the image could not be fetched at ingestion'),
@@ -92,6 +96,7 @@ export const DatasetItemV2 = Strict({
     format: Nullable(Type.String({ minLength: 1 }), 'the format its header names (png, jpeg, webp, …); null when not fetched or unreadable'),
     defect: Nullable(ImageDefect, 'null when the image was not fetched or can be decoded'),
   }),
+  ...ItemLabels,
 });
 export type DatasetItemV2 = Static<typeof DatasetItemV2>;
 
