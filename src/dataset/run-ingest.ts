@@ -13,7 +13,8 @@ import { TaskLabelChecks } from './assert-task-labels.js';
 import { DuplicateTasks } from './duplicate-tasks.js';
 import { LabelLists } from './label-lists.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
-import { isAfter, planDatasetVersion, prepareItem, type IngestedItem, type PreparedItem } from './plan-dataset-version.js';
+import { ingestedItem, itemIdOf } from './ingested-item.js';
+import { isAfter, planDatasetVersion, prepareItem, type PreparedItem } from './plan-dataset-version.js';
 import { findItemsMissingImages, findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
@@ -165,34 +166,6 @@ async function imageFactsFetcher(fetchImage: ImageFetcher): Promise<(task: Label
     const bytes = await fetchImage(task.image.url, task.taskId);
     return bytes ? describeImage(bytes) : null;
   };
-}
-
-function ingestedItem(task: LabelledTask, config: DatasetConfig, facts: ImageFacts | null): IngestedItem {
-  return {
-    id: itemIdOf(config, task.taskId),
-    taskId: task.taskId,
-    updatedAt: task.updatedAt,
-    item: {
-      image: {
-        url: task.image.url,
-        sha256: facts?.sha256 ?? null,
-        // The header's size when it could be read, otherwise the one Label Studio recorded.
-        width: facts?.width ?? task.image.width,
-        height: facts?.height ?? task.image.height,
-        format: facts?.format ?? null,
-        defect: facts?.defect ?? null,
-      },
-      classes: task.classes,
-      regions: task.regions,
-      annotation: task.annotation,
-      meta: task.meta,
-    },
-  };
-}
-
-/** A task's item id: unique across the Label Studio projects a repository may ingest. */
-function itemIdOf(config: DatasetConfig, taskId: number | string): string {
-  return `${config.label_studio.project}-${taskId}`;
 }
 
 function sourceOf(source: TaskSource, config: DatasetConfig, exportSha256: string, tasks: number): DatasetArtifact['source'] {
