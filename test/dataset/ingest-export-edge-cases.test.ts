@@ -9,13 +9,10 @@ import { runIngest } from '../../src/dataset/run-ingest.js';
 import { InputError } from '../../src/errors.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
-import { initModelRepo } from '../helpers/model-repo.js';
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 import { rejection } from '../helpers/rejection.js';
 
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
 const TOKEN = '0123456789abcdef0123456789abcdef01234567';
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
-const TAXONOMY = { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] };
 
 let server: Server;
 let baseUrl: string;
@@ -71,7 +68,7 @@ async function cli(name: string, args: string[], env: Record<string, string> = {
 
 async function repo(name: string, project = 1): Promise<string> {
   const dir = join(root, name);
-  await initModelRepo(dir, { dataset: 'cells', url: baseUrl, project, taxonomy: TAXONOMY });
+  await initCellsRepo(dir, { url: baseUrl, project });
   return dir;
 }
 

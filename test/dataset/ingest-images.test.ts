@@ -9,10 +9,8 @@ import { runValidate } from '../../src/dataset/run-validate.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, tempDir } from '../helpers/git.js';
 import { makeImage, withPngSize } from '../helpers/images.js';
-import { initModelRepo } from '../helpers/model-repo.js';
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
 
 let root: string;
 let dir: string;
@@ -20,7 +18,7 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ path: root, cleanup } = await tempDir());
   dir = join(root, 'repo');
-  await initModelRepo(dir, { dataset: 'cells', taxonomy: { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] } });
+  await initCellsRepo(dir);
 });
 afterEach(() => cleanup());
 

@@ -10,10 +10,8 @@ import { GitCli } from '../../src/store/git-cli.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
-import { initModelRepo } from '../helpers/model-repo.js';
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
 const THRESHOLDS = paths.thresholds('validation');
 
 let root: string;
@@ -33,7 +31,7 @@ async function clone(name: string): Promise<string> {
 beforeEach(async () => {
   ({ path: root, cleanup } = await tempDir());
   const seed = join(root, 'seed');
-  await initModelRepo(seed, { dataset: 'cells', taxonomy: { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] } });
+  await initCellsRepo(seed);
   remote = join(root, 'remote.git');
   await new GitCli(root).run(['clone', '--quiet', '--bare', seed, remote]);
 });

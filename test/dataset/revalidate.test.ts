@@ -17,11 +17,9 @@ import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
 import { runVerify } from '../../src/verify/run-verify.js';
 import { headOf, tempDir } from '../helpers/git.js';
-import { initModelRepo } from '../helpers/model-repo.js';
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 import { rejection } from '../helpers/rejection.js';
 
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
 const THRESHOLDS = paths.thresholds('validation');
 
 let dir: string;
@@ -30,7 +28,7 @@ beforeEach(async () => {
   let root: string;
   ({ path: root, cleanup } = await tempDir());
   dir = join(root, 'repo');
-  await initModelRepo(dir, { dataset: 'cells', taxonomy: { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] } });
+  await initCellsRepo(dir);
   await runIngest({ dir, reader: new RepoReader(dir), dataset: 'cells', source: exportFileSource(FIXTURE), fetchImage: null, runId: 't', now: NOW });
 });
 afterEach(() => cleanup());

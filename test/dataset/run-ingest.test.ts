@@ -8,10 +8,8 @@ import { runValidate } from '../../src/dataset/run-validate.js';
 import { InputError, PolicyError } from '../../src/errors.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
-import { initModelRepo } from '../helpers/model-repo.js';
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
 
 let root: string;
 let dir: string;
@@ -19,7 +17,7 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ path: root, cleanup } = await tempDir());
   dir = join(root, 'repo');
-  await initModelRepo(dir, { dataset: 'cells', taxonomy: { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] } });
+  await initCellsRepo(dir);
 });
 afterEach(() => cleanup());
 
