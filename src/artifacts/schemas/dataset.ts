@@ -122,7 +122,7 @@ const Check = Strict({
   details: Type.Optional(Type.Unknown()),
 });
 
-/** `datasets/<dataset>/<dataset_version>/validation.json` */
+/** `datasets/<dataset>/<dataset_version>/validation/<first 12 hex of the thresholds sha256>.json` (or an older `validation.json`) */
 export const ValidationReport = Strict(
   {
     schema: SchemaTag('ValidationReport', 1),
