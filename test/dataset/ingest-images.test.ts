@@ -11,7 +11,6 @@ import { headOf, tempDir } from '../helpers/git.js';
 import { makeImage, withPngSize } from '../helpers/images.js';
 import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
-
 let root: string;
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -10,7 +10,6 @@ import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
 import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
-
 let root: string;
 let dir: string;
 let cleanup: () => Promise<void>;
