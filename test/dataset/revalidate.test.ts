@@ -72,6 +72,7 @@ describe('validation reports keyed by their thresholds', () => {
   });
 
   it('trains only on the report of the current thresholds, and says when there is none', async () => {
+    await expect(assertTrainable(new RepoReader(dir), 'HEAD', 'cells', 'v0001')).rejects.toThrow('dataset cells v0001 has not been validated; run cairn validate --dataset cells --version v0001');
     const first = await validate();
     await changeThresholds(LENIENT);
     const error = await rejection(assertTrainable(new RepoReader(dir), 'HEAD', 'cells', 'v0001'));
