@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { paths } from '../src/artifacts/layout.js';
 import { describeError } from '../src/cli/output.js';
 import { runIdFromEnv } from '../src/cli/run-id.js';
-import { downloadProjectExport } from '../src/dataset/download-export.js';
+import { withProjectExport } from '../src/dataset/download-export.js';
 import { labelStudioImageFetcher } from '../src/dataset/label-studio-source.js';
 import { runIngestStage } from '../src/dataset/run-ingest-stage.js';
 import { requireEnv } from '../src/actions/env.js';
@@ -25,13 +25,12 @@ try {
   const base = process.env.BASE_REF ?? 'origin/main';
   const reader = new RepoReader(dir);
   const config = await reader.loadArtifact('DatasetConfig', base, paths.datasetConfig(dataset));
-  const { source, client } = await downloadProjectExport(config);
   const missing: string[] = [];
-  const fetchImage = labelStudioImageFetcher({ client, projectId: config.label_studio.project, onMissing: (url, task) => missing.push(`task ${task}: ${url}`) });
-  const { result, pullRequest } = await runIngestStage(
-    { dir, reader, forge: await forgeFromEnv(dir), remote: pushRemote() },
-    { dataset, source, fetchImage, runId: runIdFromEnv(), now: () => new Date(), base },
-  );
+  const forge = await forgeFromEnv(dir);
+  const { result, pullRequest } = await withProjectExport(config, ({ source, client }) => {
+    const fetchImage = labelStudioImageFetcher({ client, projectId: config.label_studio.project, onMissing: (url, task) => missing.push(`task ${task}: ${url}`) });
+    return runIngestStage({ dir, reader, forge, remote: pushRemote() }, { dataset, source, fetchImage, runId: runIdFromEnv(), now: () => new Date(), base });
+  });
   const summary = result.version
     ? `### Ingested ${dataset} ${result.version}\n\n${result.added} new, ${result.updated} corrected from ${result.tasks} tasks; pull request #${pullRequest?.number}.\n${missing.length ? `\n${missing.length} image(s) could not be fetched (kept, reported):\n\n${missing.slice(0, 50).map((m) => `- ${m}`).join('\n')}\n` : ''}`
     : `### ${dataset}: nothing new\n\n${result.tasks} tasks read; nothing written.\n`;

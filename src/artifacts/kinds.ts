@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { DatasetArtifact, DatasetItem, ValidationReport, WeakLabel } from './schemas/dataset.js';
+import { DatasetArtifact, DatasetItemV1, DatasetItemV2, ValidationReport, WeakLabel } from './schemas/dataset.js';
 import { FeedbackCandidates, GateDecision, MonitoringSnapshot, RolloutState } from './schemas/decision.js';
 import { DatasetConfig, ModelConfig } from './schemas/model-config.js';
 import { Calibration, ModelArtifact, TrainingMetrics } from './schemas/model.js';
@@ -20,7 +20,7 @@ import {
 export const KINDS = {
   Taxonomy: { versions: { 1: Taxonomy }, format: 'json', sealed: true },
   DatasetArtifact: { versions: { 1: DatasetArtifact }, format: 'json', sealed: true },
-  DatasetItem: { versions: { 1: DatasetItem }, format: 'jsonl', sealed: false },
+  DatasetItem: { versions: { 1: DatasetItemV1, 2: DatasetItemV2 }, format: 'jsonl', sealed: false },
   WeakLabel: { versions: { 1: WeakLabel }, format: 'jsonl', sealed: false },
   ValidationReport: { versions: { 1: ValidationReport }, format: 'json', sealed: true },
   ModelArtifact: { versions: { 1: ModelArtifact }, format: 'json', sealed: true },
@@ -42,8 +42,10 @@ export const KINDS = {
 
 export type KindName = keyof typeof KINDS;
 
-/** The TypeScript type of the newest format version of a kind. */
-export type ArtifactOf<K extends KindName> = Static<(typeof KINDS)[K]['versions'][1]>;
+type Versions<K extends KindName> = (typeof KINDS)[K]['versions'];
+
+/** The TypeScript type of a kind as read: any of the format versions this build knows. */
+export type ArtifactOf<K extends KindName> = Static<Extract<Versions<K>[keyof Versions<K>], TSchema>>;
 
 export function isKindName(name: string): name is KindName {
   return Object.hasOwn(KINDS, name);

@@ -10,7 +10,10 @@ import type { KindName } from './kinds.js';
  *   datasets/<dataset>/<dataset_version>/manifest.json      DatasetArtifact
  *                                       /items.jsonl        DatasetItem lines
  *                                       /weak-labels.jsonl  WeakLabel lines
- *                                       /validation.json    ValidationReport
+ *                                       /validation/<t>.json  ValidationReport made with the
+ *                                                 thresholds whose sha256 starts with <t> (12 hex)
+ *                                       /validation.json    ValidationReport (before reports were
+ *                                                 keyed by thresholds; still read)
  *   registry/<model>/model.yaml                             ModelConfig (human-edited)
  *   registry/<model>/rollout.json                           RolloutState (the one mutable artifact)
  *   registry/<model>/<model_version>/manifest.json          ModelArtifact
@@ -51,6 +54,10 @@ const MODEL_FILES: Record<string, KindName | null> = {
   'model.onnx': null,
 };
 
+/** The directory of a dataset version's validation reports, one per thresholds file they were made with. */
+export const VALIDATION_DIR = 'validation';
+const REPORT_NAME = /^[0-9a-f]{12}\.json$/;
+
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** What the file at `path` must be, or null when the path is not part of the data tree (source code, docs). */
@@ -66,6 +73,7 @@ export function classifyPath(path: string): PathInfo | null {
     if (parts.length === 3 && third === 'dataset.yaml') return { kind: 'DatasetConfig', mutable: true, coveredBy: null };
     if (parts.length === 3 && third === 'README.md') return null;
     if (parts.length === 4) return datasetFile(parts.slice(0, 3).join('/'), fourth!);
+    if (parts.length === 5 && fourth === VALIDATION_DIR) return REPORT_NAME.test(parts[4]!) ? writeOnce('ValidationReport') : unknownData();
     return unknownData();
   }
   if (top === 'registry') {
@@ -109,7 +117,10 @@ export const paths = {
   datasetManifest: (dataset: string, version: string) => `datasets/${dataset}/${version}/manifest.json`,
   datasetItems: (dataset: string, version: string) => `datasets/${dataset}/${version}/items.jsonl`,
   weakLabels: (dataset: string, version: string) => `datasets/${dataset}/${version}/weak-labels.jsonl`,
-  validationReport: (dataset: string, version: string) => `datasets/${dataset}/${version}/validation.json`,
+  /** The report made with the thresholds file whose bytes have this sha256. */
+  validationReport: (dataset: string, version: string, thresholdsSha256: string) => `datasets/${dataset}/${version}/${VALIDATION_DIR}/${thresholdsSha256.slice(0, 12)}.json`,
+  /** Where a version's one report lived before reports were keyed by their thresholds. */
+  legacyValidationReport: (dataset: string, version: string) => `datasets/${dataset}/${version}/validation.json`,
   modelConfig: (model: string) => `registry/${model}/model.yaml`,
   rollout: (model: string) => `registry/${model}/rollout.json`,
   modelDir: (model: string, version: string) => `registry/${model}/${version}`,

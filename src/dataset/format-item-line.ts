@@ -28,7 +28,7 @@ export function formatItemLine(item: DatasetItem): string {
     },
     classes: item.classes,
     id: item.id,
-    image: { height: image.height, sha256: image.sha256, url: image.url, width: image.width },
+    image: sortedImage(image),
     meta,
     regions: item.regions.map(sortedRegion),
     schema: item.schema,
@@ -38,6 +38,19 @@ export function formatItemLine(item: DatasetItem): string {
   // number (which stops at "{") flattens it in place, so a kept line costs its characters only.
   Number(line);
   return line;
+}
+
+function sortedImage(image: DatasetItem['image']): object {
+  if (!('format' in image)) return { height: image.height, sha256: image.sha256, url: image.url, width: image.width };
+  const { defect } = image;
+  return {
+    defect: defect === null ? null : { message: defect.message, rule: defect.rule },
+    format: image.format,
+    height: image.height,
+    sha256: image.sha256,
+    url: image.url,
+    width: image.width,
+  };
 }
 
 function sortedRegion(region: Region): object {

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { CairnError } from '../errors.js';
+import { CairnError, InputError } from '../errors.js';
 import type { LabelStudioClient } from '../label-studio/client.js';
 import { fetchImageBytes, resolveImageSource } from '../label-studio/image-source.js';
 import { normalizeTask } from '../label-studio/normalize-task.js';
 import { readExportTasks } from '../label-studio/read-export-tasks.js';
 import type { ImageFetcher, TaskSource } from './labelled-task.js';
 
-/** A Label Studio JSON export on disk as a source of labelled tasks, streamed task by task. */
+/**
+ * A Label Studio JSON export on disk as a source of labelled tasks, streamed task by task. An
+ * export that holds no tasks (`[]`, a project with none) is a source of no tasks: nothing new.
+ */
 export function exportFileSource(path: string, options: { kind?: TaskSource['kind']; name?: string } = {}): TaskSource {
   const name = options.name ?? basename(path);
   let digest: string | null = null;
@@ -18,7 +21,13 @@ export function exportFileSource(path: string, options: { kind?: TaskSource['kin
     async *tasks() {
       const hash = createHash('sha256');
       let index = 0;
-      for await (const raw of readExportTasks(path, (chunk) => hash.update(chunk))) yield normalizeTask(raw, { file: name, index: index++ });
+      try {
+        for await (const raw of readExportTasks(path, (chunk) => hash.update(chunk))) yield normalizeTask(raw, { file: name, index: index++ });
+      } catch (error) {
+        // The reader refuses a list with no tasks once it has read to its end; for ingestion that
+        // is an empty project, not a broken file.
+        if (!(error instanceof InputError && error.data.rule === 'empty-export')) throw error;
+      }
       digest = hash.digest('hex');
     },
     sha256: () => digest,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { formatJsonLine } from '../artifacts/canonical-json.js';
 import { buildArtifact, encodeArtifact } from '../artifacts/codec.js';
+import { schemaTag } from '../artifacts/kinds.js';
 import { validateArtifact } from '../artifacts/validate.js';
 import { paths } from '../artifacts/layout.js';
-import type { DatasetArtifact, DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
+import type { DatasetArtifact, DatasetItem, DatasetItemV2, WeakLabel } from '../artifacts/schemas/dataset.js';
 import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
 import type { FileWrite } from '../store/commit-files.js';
 import { DatasetVersion } from './dataset-version.js';
@@ -16,7 +17,7 @@ export interface IngestedItem {
   id: string;
   taskId: number;
   updatedAt: string;
-  item: Omit<DatasetItem, 'schema' | 'id' | 'split'>;
+  item: Omit<DatasetItemV2, 'schema' | 'id' | 'split'>;
 }
 
 /** The previous version, read item by item (see `readDatasetVersion`). */
@@ -47,7 +48,10 @@ export interface PlanDatasetVersionInput {
   config: DatasetConfig;
   taxonomy: { version: string; path: string; sha256: string };
   parent: ParentVersion | null;
-  /** Tasks updated after the parent's cursor, prepared with `prepareItem`. */
+  /**
+   * Tasks prepared with `prepareItem`: those updated after the parent's cursor, and any older one
+   * fetched again because the parent lacks its image (taken only when the image is there now).
+   */
   items: PreparedItem[];
   weakLabels: WeakLabel[];
   source: DatasetArtifact['source'];
@@ -77,9 +81,12 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
   parent?.forEachItem((item, text) => entries.set(item.id, entryOf(item, text, lists)));
   let added = 0;
   let updated = 0;
+  const cursor = parent?.manifest.cursor ?? null;
   for (const next of input.items) {
     const previous = entries.get(next.id);
     if (previous?.text === next.entry.text) continue;
+    // A task no newer than the parent changes it only by bringing the image the parent lacks.
+    if (cursor && !isAfter(next, cursor) && !(previous?.missingImage && !next.entry.missingImage)) continue;
     if (previous) updated++;
     else added++;
     entries.set(next.id, next.entry);
@@ -123,7 +130,7 @@ export function planDatasetVersion(input: PlanDatasetVersionInput): DatasetVersi
  * every item of a run, so that items with the same labels share one list of them.
  */
 export function prepareItem(next: IngestedItem, config: DatasetConfig, lists = new LabelLists()): PreparedItem {
-  const item = validateArtifact('DatasetItem', { schema: 'DatasetItem/v1', id: next.id, split: assignSplit(next.id, config.splits), ...next.item }, `item ${next.id}`);
+  const item = validateArtifact('DatasetItem', { schema: schemaTag('DatasetItem'), id: next.id, split: assignSplit(next.id, config.splits), ...next.item }, `item ${next.id}`);
   return { id: next.id, taskId: next.taskId, updatedAt: next.updatedAt, entry: entryOf(item, formatItemLine(item), lists) };
 }
 

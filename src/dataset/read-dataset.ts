@@ -44,6 +44,17 @@ export async function readDatasetVersion(reader: RepoReader, ref: string, datase
   };
 }
 
+/** Ids of the items a version holds without their image (its manifest counts them, so most versions are not read). */
+export async function findItemsMissingImages(reader: RepoReader, ref: string, manifest: DatasetArtifact): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (manifest.counts.missing_images === 0) return ids;
+  const version = await readDatasetVersion(reader, ref, manifest.dataset, manifest.dataset_version);
+  version.forEachItem((item) => {
+    if (item.image.sha256 === null) ids.add(item.id);
+  });
+  return ids;
+}
+
 async function readListed(reader: RepoReader, ref: string, manifest: DatasetArtifact, path: string, name: string): Promise<Uint8Array> {
   const bytes = await reader.readFile(ref, path);
   if (!bytes) throw new NotFoundError(`${path} is listed in the manifest but missing at ${ref}`, { file: path, ref });

@@ -10,10 +10,12 @@ import type { ImageFacts } from '../images/describe-image.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { commitStage, type CommitStageOptions } from '../store/stage-writer.js';
 import { TaskLabelChecks } from './assert-task-labels.js';
+import { DuplicateTasks } from './duplicate-tasks.js';
 import { LabelLists } from './label-lists.js';
 import type { ImageFetcher, LabelledTask, TaskSource } from './labelled-task.js';
-import { isAfter, planDatasetVersion, prepareItem, type IngestedItem, type PreparedItem } from './plan-dataset-version.js';
-import { findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
+import { ingestedItem, itemIdOf } from './ingested-item.js';
+import { isAfter, planDatasetVersion, prepareItem, type PreparedItem } from './plan-dataset-version.js';
+import { findItemsMissingImages, findLatestDatasetVersion, readDatasetVersion } from './read-dataset.js';
 import { parseWeakLabels } from './weak-labels.js';
 
 export interface IngestOptions {
@@ -56,7 +58,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const base = await reader.resolveCommit(options.startPoint ?? options.branch ?? 'HEAD');
   const config = await loadConfig(reader, base, dataset);
   const latest = await findLatestDatasetVersion(reader, base, dataset);
-  const cursor = latest ? (await reader.loadArtifact('DatasetArtifact', base, paths.datasetManifest(dataset, latest))).cursor : null;
+  const latestManifest = latest ? await reader.loadArtifact('DatasetArtifact', base, paths.datasetManifest(dataset, latest)) : null;
+  const cursor = latestManifest?.cursor ?? null;
+  // Items the newest version holds without their image are fetched again, whatever their age.
+  const retry = latestManifest && options.fetchImage ? await findItemsMissingImages(reader, base, latestManifest) : new Set<string>();
   const taxonomyPath = paths.taxonomy(config.taxonomy_version);
   const taxonomyBytes = await reader.readFile(base, taxonomyPath);
   if (!taxonomyBytes) throw new NotFoundError(`${taxonomyPath} is missing; dataset ${dataset} is bound to it`, { file: taxonomyPath });
@@ -72,7 +77,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const limit = options.concurrency ?? 8;
   const imageFacts = options.fetchImage ? await imageFactsFetcher(options.fetchImage) : null;
   const lists = new LabelLists();
+  const duplicates = new DuplicateTasks(source.name);
   const keep = (item: PreparedItem) => {
+    if (!duplicates.first(item.taskId, item.entry.text)) return;
     if (item.entry.missingImage) missingImages++;
     prepared.push(item);
   };
@@ -82,7 +89,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       skipped.push({ taskId: task.taskId, reason: task.skipped });
       continue;
     }
-    if (cursor && !isAfter(task, cursor)) continue;
+    if (cursor && !isAfter(task, cursor) && !retry.has(itemIdOf(config, task.taskId))) continue;
     labels.add(task);
     if (!imageFacts) {
       // Nothing to wait for: a promise per task would only cost time and garbage.
@@ -95,17 +102,17 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     if (window.size >= limit) await Promise.race(window);
   }
   await Promise.all(window);
+  duplicates.assertNone();
   labels.assertClean();
 
   const weak = options.weakLabels
-    ? parseWeakLabels(options.weakLabels.text, options.weakLabels.file, config.weak_label_weights, (taskId) => `${config.label_studio.project}-${taskId}`)
+    ? parseWeakLabels(options.weakLabels.text, options.weakLabels.file, config.weak_label_weights, (taskId) => itemIdOf(config, taskId))
     : [];
   if (prepared.length === 0 && weak.length === 0) {
     return { version: null, commit: null, branch: options.branch ?? '', tasks: total, added: 0, updated: 0, skipped, missingImages: 0 };
   }
 
   const exportSha256 = source.sha256() ?? (await hashFile(source.path));
-  let planned: ReturnType<typeof planDatasetVersion> = null;
   const result = await commitStage({
     dir: options.dir,
     stage: 'ingest',
@@ -115,12 +122,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     push: options.push,
     plan: async ({ parent }) => {
       const parentVersion = parent ? await findLatestDatasetVersion(reader, parent, dataset) : null;
-      const previous = parentVersion ? await readDatasetVersion(reader, parent!, dataset, parentVersion) : null;
-      planned = planDatasetVersion({
+      const previous = parent && parentVersion ? await readDatasetVersion(reader, parent, dataset, parentVersion) : null;
+      const planned = planDatasetVersion({
         config,
         taxonomy: { version: config.taxonomy_version, path: taxonomyPath, sha256: sha256Hex(taxonomyBytes) },
         parent: previous,
-        items: previous ? prepared.filter((item) => isAfter(item, previous.manifest.cursor)) : prepared,
+        items: prepared,
         weakLabels: weak,
         source: sourceOf(source, config, exportSha256, total),
         now: options.now().toISOString(),
@@ -128,17 +135,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       return {
         subject: planned ? `cairn: ingest ${dataset} ${planned.version} (${planned.added} new, ${planned.updated} corrected)` : `cairn: ingest ${dataset}: nothing new`,
         files: planned?.files ?? [],
+        value: planned,
       };
     },
   });
-  const plan = planned as ReturnType<typeof planDatasetVersion>;
+  const planned = result.value;
   return {
-    version: plan?.version ?? null,
+    version: planned?.version ?? null,
     commit: result.commit,
     branch: result.branch,
     tasks: total,
-    added: plan?.added ?? 0,
-    updated: plan?.updated ?? 0,
+    added: planned?.added ?? 0,
+    updated: planned?.updated ?? 0,
     skipped,
     missingImages,
   };
@@ -157,21 +165,6 @@ async function imageFactsFetcher(fetchImage: ImageFetcher): Promise<(task: Label
   return async (task) => {
     const bytes = await fetchImage(task.image.url, task.taskId);
     return bytes ? describeImage(bytes) : null;
-  };
-}
-
-function ingestedItem(task: LabelledTask, config: DatasetConfig, facts: ImageFacts | null): IngestedItem {
-  return {
-    id: `${config.label_studio.project}-${task.taskId}`,
-    taskId: task.taskId,
-    updatedAt: task.updatedAt,
-    item: {
-      image: { url: task.image.url, sha256: facts?.sha256 ?? null, width: facts?.width ?? task.image.width, height: facts?.height ?? task.image.height },
-      classes: task.classes,
-      regions: task.regions,
-      annotation: task.annotation,
-      meta: task.meta,
-    },
   };
 }
 

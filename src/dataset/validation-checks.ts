@@ -1,6 +1,8 @@
 import type { DatasetItem, WeakLabel } from '../artifacts/schemas/dataset.js';
 import type { Taxonomy } from '../artifacts/schemas/taxonomy.js';
 import type { ValidationThresholds } from '../artifacts/schemas/thresholds.js';
+import { Faults, SHOWN } from './faults.js';
+import { checkImageHeaders, checkImages } from './image-checks.js';
 import { uprightBox } from './upright-box.js';
 
 export interface Check {
@@ -26,18 +28,8 @@ export interface DatasetCheck {
   finish(): Check;
 }
 
-const SHOWN = 20;
 const DAY_MS = 86_400_000;
 const SLACK = 1e-9;
-
-/** Keeps a count and the first few examples of a fault. */
-class Faults {
-  count = 0;
-  readonly shown: string[] = [];
-  add(text: string): void {
-    if (this.count++ < SHOWN) this.shown.push(text);
-  }
-}
 
 export function checkTaxonomy({ taxonomy }: CheckContext): DatasetCheck {
   const classes = new Set(taxonomy.classes.map((c) => c.name));
@@ -167,17 +159,4 @@ export function checkLeakage({ weakLabels, thresholds }: CheckContext): DatasetC
   };
 }
 
-export function checkImages(): DatasetCheck {
-  const missing = new Faults();
-  return {
-    add(item) {
-      if (item.image.sha256 === null) missing.add(`${item.id}: ${item.image.url}`);
-    },
-    finish: () =>
-      missing.count === 0
-        ? { name: 'images', status: 'pass', message: 'every image was fetched and hashed' }
-        : { name: 'images', status: 'warn', message: `${missing.count} image(s) could not be fetched; they are kept and skipped by training`, details: missing.shown },
-  };
-}
-
-export const DATASET_CHECKS = [checkTaxonomy, checkClassDistribution, checkRegionBoxes, checkConflictingLabels, checkFreshness, checkLeakage, checkImages];
+export const DATASET_CHECKS = [checkTaxonomy, checkClassDistribution, checkRegionBoxes, checkConflictingLabels, checkFreshness, checkLeakage, checkImages, checkImageHeaders];

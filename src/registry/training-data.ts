@@ -6,7 +6,7 @@ import type { DatasetConfig } from '../artifacts/schemas/model-config.js';
 import type { ImageFetcher } from '../dataset/labelled-task.js';
 import { labelStudioImageFetcher } from '../dataset/label-studio-source.js';
 import { findLatestDatasetVersion, readDatasetVersion } from '../dataset/read-dataset.js';
-import { assertTrainable } from '../dataset/run-validate.js';
+import { assertTrainable } from '../dataset/assert-trainable.js';
 import { ChecksumError, NotFoundError } from '../errors.js';
 import { authForToken, LabelStudioClient } from '../label-studio/client.js';
 import type { RepoReader } from '../store/repo-reader.js';

@@ -7,7 +7,7 @@ import { GitCli, type GitEnv } from './git-cli.js';
 import { findGitDir } from './git-dir.js';
 import { RepoReader } from './repo-reader.js';
 
-export interface StagePlan {
+export interface StageFiles {
   subject: string;
   body?: string;
   files: FileWrite[];
@@ -15,25 +15,32 @@ export interface StagePlan {
   trailers?: Array<readonly [string, string]>;
 }
 
-/** Planners read the repository at `parent` (null in an empty repository) and return the files to write. */
-export type StagePlanner = (context: { reader: RepoReader; parent: string | null }) => Promise<StagePlan> | StagePlan;
+/**
+ * The files to write and `value`: what the stage learnt while planning (the version it chose, the
+ * report it built), handed back by `commitStage` from the plan that was committed. Required when
+ * the planner has a value to give, optional when it has none.
+ */
+export type StagePlan<T = undefined> = StageFiles & (undefined extends T ? { value?: T } : { value: T });
 
-export interface CommitStageOptions {
+/** Planners read the repository at `parent` (null in an empty repository) and return the files to write. */
+export type StagePlanner<T = undefined> = (context: { reader: RepoReader; parent: string | null }) => Promise<StagePlan<T>> | StagePlan<T>;
+
+export interface CommitStageOptions<T = undefined> {
   /** A non-bare clone (the work tree follows the commit) or a bare repository. */
   dir: string;
   stage: string;
   runId: string;
-  plan: StagePlanner;
+  plan: StagePlanner<T>;
   /** Branch to commit on; defaults to the checked-out branch. */
   branch?: string;
-  /** Where a branch that does not exist yet starts; defaults to HEAD. */
+  /** Where a branch that does not exist yet (on the remote, when pushing) starts; defaults to HEAD. */
   startPoint?: string;
   /** Push to this remote after committing, re-planning on top of whatever another run pushed first. */
   push?: { remote?: string; maxAttempts?: number; backoffMs?: number };
   author?: { name: string; email: string };
 }
 
-export interface CommitStageResult {
+export interface CommitStageResult<T = undefined> {
   /** The new commit, or null when every file was already committed as it is. */
   commit: string | null;
   parent: string | null;
@@ -41,6 +48,8 @@ export interface CommitStageResult {
   files: string[];
   attempts: number;
   pushed: boolean;
+  /** The value of the plan that was committed (the last one, after any re-plan). */
+  value: StagePlan<T>['value'];
 }
 
 /**
@@ -50,7 +59,7 @@ export interface CommitStageResult {
  * the stage is re-planned on top of the remote's new tip (a rebase of its one commit), so no
  * write is lost and rollout changes are recomputed against the newest state.
  */
-export async function commitStage(options: CommitStageOptions): Promise<CommitStageResult> {
+export async function commitStage<T = undefined>(options: CommitStageOptions<T>): Promise<CommitStageResult<T>> {
   const cli = new GitCli(options.dir);
   const reader = new RepoReader(options.dir);
   const branch = options.branch ?? (await currentBranch(cli));
@@ -62,13 +71,16 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const localTip = await reader.resolveCommit(`refs/heads/${branch}`).catch(() => null);
-    const parent = options.push ? await remoteParent(cli, remote, branch, localTip) : (localTip ?? (await startPoint(cli, options.startPoint)));
+    const pushedTip = options.push ? await remoteParent(cli, remote, branch, localTip) : localTip;
+    // A branch the remote does not have yet starts at the start point, never as a root commit.
+    const parent = pushedTip ?? (await startPoint(cli, options.startPoint));
     const plan = await options.plan({ reader, parent });
     const files = await checkWrites(reader, parent, plan.files);
     const paths = files.map((file) => file.path);
     if (files.length === 0) {
-      if (localTip !== parent && parent) await moveBranch(cli, branch, localTip, parent, checkedOut);
-      return { commit: null, parent, branch, files: [], attempts: attempt, pushed: false };
+      // Nothing to write: a local branch behind the remote catches up; no branch is created.
+      if (pushedTip && localTip !== pushedTip) await moveBranch(cli, branch, localTip, pushedTip, checkedOut);
+      return { commit: null, parent, branch, files: [], attempts: attempt, pushed: false, value: plan.value };
     }
     if (checkedOut === branch) await assertWorkTreeClean(reader, localTip, paths);
     const trailers: Array<readonly [string, string]> = [
@@ -87,7 +99,7 @@ export async function commitStage(options: CommitStageOptions): Promise<CommitSt
       }
     }
     await moveBranch(cli, branch, localTip, commit, checkedOut);
-    return { commit, parent, branch, files: paths, attempts: attempt, pushed: Boolean(options.push) };
+    return { commit, parent, branch, files: paths, attempts: attempt, pushed: Boolean(options.push), value: plan.value };
   }
   throw new PushConflictError(`push of stage ${options.stage} lost the race ${maxAttempts} times; try again`, { branch, remote, attempts: maxAttempts });
 }
@@ -195,7 +207,7 @@ async function assertWorkTreeClean(reader: RepoReader, tip: string | null, paths
   if (dirty.length > 0) throw new GitError(`local changes to files this stage writes: ${dirty.join(', ')}`, { dir: reader.dir, paths: dirty });
 }
 
-async function commitIdentity(cli: GitCli, author: CommitStageOptions['author']): Promise<GitEnv> {
+async function commitIdentity(cli: GitCli, author: CommitStageOptions<unknown>['author']): Promise<GitEnv> {
   const configured = await cli.tryRun(['var', 'GIT_COMMITTER_IDENT']);
   const name = author?.name ?? (configured.ok ? undefined : 'cairn');
   const email = author?.email ?? (configured.ok ? undefined : 'cairn@localhost');

@@ -19,9 +19,14 @@ export function checkPathMatches(kind: KindName, file: string, value: unknown, o
     case 'DatasetConfig':
       return expect('dataset', record.dataset, parts[1]);
     case 'DatasetArtifact':
-    case 'ValidationReport':
       expect('dataset', record.dataset, parts[1]);
       return expect('dataset_version', record.dataset_version, parts[2]);
+    case 'ValidationReport':
+      expect('dataset', record.dataset, parts[1]);
+      expect('dataset_version', record.dataset_version, parts[2]);
+      // validation/<t>.json: <t> is the start of the sha256 of the thresholds that made the report.
+      if (parts.length === 5) return expect('thresholds.sha256 (first 12 hex)', (record.thresholds as { sha256: string }).sha256.slice(0, 12), parts[4]!.replace(/\.json$/, ''));
+      return;
     case 'ModelArtifact':
     case 'TrainingMetrics':
     case 'Calibration':
@@ -38,9 +43,14 @@ export function checkPathMatches(kind: KindName, file: string, value: unknown, o
   }
 }
 
-/** Every reference resolves at `ref` and the referenced bytes have the recorded sha256. */
-export async function checkLineage(reader: RepoReader, ref: string, file: string, value: unknown, out: Violation[]): Promise<void> {
+/**
+ * Every reference resolves at `ref` and the referenced bytes have the recorded sha256. References
+ * at the pointers in `records` are left out: they record which bytes of a human-edited file were
+ * used, and that file may have changed since.
+ */
+export async function checkLineage(reader: RepoReader, ref: string, file: string, value: unknown, out: Violation[], records: ReadonlySet<string> = new Set()): Promise<void> {
   for (const link of collectFileRefs(value)) {
+    if (records.has(link.pointer)) continue;
     const bytes = await reader.readFile(ref, link.path);
     if (bytes === null) {
       out.push({ file, rule: 'lineage', pointer: link.pointer, message: `${link.pointer} refers to ${link.path}, which does not exist` });

@@ -1,5 +1,5 @@
-import { classifyPath } from '../artifacts/layout.js';
-import type { ArtifactOf } from '../artifacts/kinds.js';
+import { classifyPath, VALIDATION_DIR } from '../artifacts/layout.js';
+import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
 import { NotFoundError } from '../errors.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { diffCommits } from '../store/tree-diff.js';
@@ -29,7 +29,9 @@ export interface VerifyResult {
 
 const DATA_ROOTS = ['datasets', 'registry', 'thresholds'];
 /** Files a manifest does not list because they are written after it (or are it). */
-const UNLISTED = new Set(['manifest.json', 'validation.json', 'gate.json']);
+const UNLISTED = new Set(['manifest.json', 'validation.json', VALIDATION_DIR, 'gate.json']);
+/** A validation report's thresholds reference records the bytes that judged it; the file may change since. */
+const RECORDED_REFS: Partial<Record<KindName, ReadonlySet<string>>> = { ValidationReport: new Set(['/thresholds']) };
 
 /**
  * `cairn verify`: schemas, checksums, canonical form, layout, lineage and promotion rules at a
@@ -68,7 +70,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const value = checkArtifactBytes(info.kind, target.path, await reader.readBlob(target.oid), violations);
     if (value === null) continue;
     checkPathMatches(info.kind, target.path, value, violations);
-    await checkLineage(reader, commit, target.path, value, violations);
+    await checkLineage(reader, commit, target.path, value, violations, RECORDED_REFS[info.kind]);
     if (info.kind === 'ModelArtifact' || info.kind === 'DatasetArtifact') manifestsToCover.add(target.path);
     if (info.kind === 'ModelArtifact') await checkCalibration(reader, commit, target.path, value as ArtifactOf<'ModelArtifact'>, violations);
     if (info.kind === 'RolloutState') await checkPromotion(reader, commit, target.path, value as ArtifactOf<'RolloutState'>, violations);

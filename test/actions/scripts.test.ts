@@ -77,7 +77,7 @@ describe('workflow entries', () => {
     expect(result.summary).toContain('### Validation of cells v0001: failed');
     const updated = await forge.getPullRequest(pullRequest!.number);
     expect(await forge.getStatuses(updated.headSha)).toEqual([
-      expect.objectContaining({ context: 'cairn/validation', state: 'failure', description: 'failed: class-distribution, freshness' }),
+      expect.objectContaining({ context: 'cairn/validation', state: 'failure', description: 'failed: class-distribution, freshness, images' }),
     ]);
     const comments = await forge.listComments(pullRequest!.number);
     expect(comments).toHaveLength(1);

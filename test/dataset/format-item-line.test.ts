@@ -42,10 +42,20 @@ const item: fc.Arbitrary<DatasetItem> = fc.record({
   meta: fc.array(fc.tuple(metaKey, metaValue), { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as DatasetItem['meta']),
 });
 
+const defect = fc.record({ rule: fc.constantFrom('image-unreadable' as const, 'image-truncated' as const, 'image-format' as const), message: text });
+const itemV2: fc.Arbitrary<DatasetItem> = item.chain((v1) =>
+  fc.record({ format: fc.oneof(fc.constant(null), name), defect: fc.oneof(fc.constant(null), defect) }).map(({ format, defect }) => ({
+    ...v1,
+    schema: 'DatasetItem/v2' as const,
+    // Keys deliberately out of order: the line must sort them.
+    image: { defect, url: v1.image.url, width: v1.image.width, format, height: v1.image.height, sha256: v1.image.sha256 },
+  })),
+);
+
 describe('formatItemLine', () => {
-  it('writes the same bytes as canonical JSON for any valid item', () => {
+  it('writes the same bytes as canonical JSON for any valid item, of either format version', () => {
     fc.assert(
-      fc.property(item, (value) => {
+      fc.property(fc.oneof(item, itemV2), (value) => {
         validateArtifact('DatasetItem', value, 'generated');
         expect(formatItemLine(value)).toBe(formatJsonLine(value));
       }),

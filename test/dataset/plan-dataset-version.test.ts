@@ -25,7 +25,7 @@ function task(taskId: number, label: string, updatedAt: string): IngestedItem {
     taskId,
     updatedAt,
     item: {
-      image: { url: `/data/upload/1/${taskId}.png`, sha256: sha(`img${taskId}`), width: 64, height: 64 },
+      image: { url: `/data/upload/1/${taskId}.png`, sha256: sha(`img${taskId}`), width: 64, height: 64, format: 'png', defect: null },
       classes: [label],
       regions: [{ label, x: 0.1, y: 0.1, width: 0.5, height: 0.5, rotation: 0 }],
       annotation: { task_id: taskId, annotation_id: taskId * 10, completed_by: 1, ground_truth: false, updated_at: updatedAt },

@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportFileSource } from '../../src/dataset/label-studio-source.js';
 import { runIngest } from '../../src/dataset/run-ingest.js';
-import { assertTrainable, runValidate } from '../../src/dataset/run-validate.js';
+import { assertTrainable } from '../../src/dataset/assert-trainable.js';
+import { runValidate } from '../../src/dataset/run-validate.js';
 import { InputError, PolicyError } from '../../src/errors.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
-import { initModelRepo } from '../helpers/model-repo.js';
-
-const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
-const NOW = () => new Date('2026-11-22T00:00:00.000Z');
+import { CELLS_EXPORT as FIXTURE, CELLS_NOW as NOW, initCellsRepo } from '../helpers/cells-repo.js';
 
 let root: string;
 let dir: string;
@@ -18,7 +16,7 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ path: root, cleanup } = await tempDir());
   dir = join(root, 'repo');
-  await initModelRepo(dir, { dataset: 'cells', taxonomy: { version: 'taxonomy_v1', classes: ['parasites', 'white'], regionClasses: ['parasites', 'white'] } });
+  await initCellsRepo(dir);
 });
 afterEach(() => cleanup());
 
@@ -43,10 +41,10 @@ describe('cairn ingest', () => {
     const items = await new RepoReader(dir).readLines('DatasetItem', 'HEAD', 'datasets/cells/v0001/items.jsonl');
     expect(items).toEqual([
       {
-        schema: 'DatasetItem/v1',
+        schema: 'DatasetItem/v2',
         id: '1-1',
         split: 'train',
-        image: { url: '/image1', sha256: null, width: 2800, height: 2800 },
+        image: { url: '/image1', sha256: null, width: 2800, height: 2800, format: null, defect: null },
         classes: [],
         regions: [
           { label: 'parasites', x: 0.3788706739526412, y: 0.7176684881602914, width: 0.03825136612021857, height: 0.04553734061930784, rotation: 0 },
@@ -56,10 +54,10 @@ describe('cairn ingest', () => {
         meta: {},
       },
       {
-        schema: 'DatasetItem/v1',
+        schema: 'DatasetItem/v2',
         id: '1-2',
         split: 'train',
-        image: { url: '/image2', sha256: null, width: 2800, height: 2800 },
+        image: { url: '/image2', sha256: null, width: 2800, height: 2800, format: null, defect: null },
         classes: [],
         regions: [
           { label: 'white', x: 0.19672131147540983, y: 0.4972677595628415, width: 0.03278688524590164, height: 0.029143897996357013, rotation: 0 },
@@ -134,7 +132,7 @@ describe('validation gates training', () => {
     await ingest(FIXTURE);
     const { report } = await runValidate({ dir, reader: new RepoReader(dir), dataset: 'cells', runId: 't', now: NOW });
     expect(report.passed).toBe(false);
-    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['class-distribution', 'freshness']);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['class-distribution', 'freshness', 'images']);
     const error = await assertTrainable(new RepoReader(dir), 'HEAD', 'cells', 'v0001').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).message).toMatch(/cannot be trained on: class-distribution \(.*\); freshness \(no new labels for 1425\.1 days/);

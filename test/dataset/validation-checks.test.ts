@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { DatasetItem } from '../../src/artifacts/schemas/dataset.js';
+import type { DatasetItem, DatasetItemV2 } from '../../src/artifacts/schemas/dataset.js';
 import type { Taxonomy } from '../../src/artifacts/schemas/taxonomy.js';
 import type { ValidationThresholds } from '../../src/artifacts/schemas/thresholds.js';
 import {
   checkClassDistribution,
   checkConflictingLabels,
   checkFreshness,
-  checkImages,
   checkLeakage,
   checkRegionBoxes,
   checkTaxonomy,
   type CheckContext,
   type DatasetCheck,
 } from '../../src/dataset/validation-checks.js';
+import { checkImageHeaders, checkImages } from '../../src/dataset/image-checks.js';
 
 const taxonomy: Taxonomy = {
   schema: 'Taxonomy/v1',
@@ -101,8 +101,30 @@ describe('dataset validation checks', () => {
     expect(run(checkLeakage, input(balanced, { thresholds: cutoff }))).toMatchObject({ status: 'fail', message: '4 label(s) observed after the cutoff 2026-11-10T00:00:00.000Z' });
   });
 
-  it('warn about images that could not be fetched, never dropping them', () => {
+  it('fail past max_missing_images (default 0) naming each item, and only warn within it', () => {
     const missing = item('m', 'circle', { image: { url: 's3://bucket/m.png', sha256: null, width: null, height: null } });
-    expect(run(checkImages, input([missing]))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
+    expect(run(checkImages, input([missing]))).toMatchObject({ status: 'fail', details: ['m: s3://bucket/m.png'] });
+    expect(run(checkImages, input([missing], { thresholds: { ...thresholds, max_missing_images: 0 } }))).toMatchObject({ status: 'fail' });
+    expect(run(checkImages, input([missing], { thresholds: { ...thresholds, max_missing_images: 1 } }))).toMatchObject({ status: 'warn', details: ['m: s3://bucket/m.png'] });
+  });
+
+  it('fail images whose header shows training cannot decode them, naming item, file and rule; v1 items carry no header', () => {
+    const v2 = (id: string, image: Partial<DatasetItemV2['image']>): DatasetItem => ({
+      ...item(id, 'circle'),
+      schema: 'DatasetItem/v2',
+      image: { url: `${id}.png`, sha256: 'a'.repeat(64), width: 10, height: 10, format: 'png', defect: null, ...image },
+    });
+    const sound = v2('ok', {});
+    const cut = v2('cut', { defect: { rule: 'image-truncated', message: 'the PNG has no IEND chunk: the file was cut off' } });
+    const huge = v2('huge', { width: 30_000, height: 30_000 });
+    const v1 = item('old', 'circle');
+    expect(run(checkImageHeaders, input([sound, v1]))).toMatchObject({ status: 'pass' });
+    expect(run(checkImageHeaders, input([sound, cut, huge, v1]))).toEqual({
+      name: 'image-headers',
+      status: 'fail',
+      message: '2 image(s) that training cannot decode',
+      details: ['cut: cut.png: image-truncated: the PNG has no IEND chunk: the file was cut off', 'huge: huge.png: image-pixel-limit: 30000×30000 is more than max_image_pixels 50000000'],
+    });
+    expect(run(checkImageHeaders, input([huge], { thresholds: { ...thresholds, max_image_pixels: 900_000_000 } })).status).toBe('pass');
   });
 });

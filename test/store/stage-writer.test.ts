@@ -5,7 +5,7 @@ import { SchemaError, WriteOnceError } from '../../src/errors.js';
 import { GitCli } from '../../src/store/git-cli.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
-import { headOf, initRepo, statusOf, tempDir } from '../helpers/git.js';
+import { headOf, initRepo, remoteWithClones, statusOf, tempDir } from '../helpers/git.js';
 import { rolloutFile, taxonomyFile } from '../helpers/builders.js';
 import type { FileWrite } from '../../src/store/commit-files.js';
 
@@ -92,5 +92,58 @@ describe('commitStage', () => {
     await writeFile(join(dir, taxonomy.path), 'local work in progress');
     await expect(write([taxonomy])).rejects.toThrow(/local changes/);
     expect(await readFile(join(dir, taxonomy.path), 'utf8')).toBe('local work in progress');
+  });
+});
+
+describe('commitStage hands back the value of the plan it committed', () => {
+  it('returns the planner value, typed, from the last plan after a re-plan', async () => {
+    const { remote, clones } = await remoteWithClones(dir, 2);
+    const [mine, theirs] = clones as [string, string];
+    await commitStage({ dir: theirs, stage: 'seed', runId: 'r', plan: () => ({ subject: 'seed', files: [taxonomyFile('seed')] }), push: {} });
+    let plans = 0;
+    const result = await commitStage({
+      dir: mine,
+      stage: 'test',
+      runId: 'r',
+      push: { backoffMs: 1 },
+      plan: async ({ parent }) => {
+        plans++;
+        // Another writer lands between this plan's fetch and its push, once.
+        if (plans === 1) await commitStage({ dir: theirs, stage: 'race', runId: 'r', plan: () => ({ subject: 'race', files: [taxonomyFile('race')] }), push: {} });
+        return { subject: 'mine', files: [taxonomyFile('mine')], value: { plans, parent } };
+      },
+    });
+    const value: { plans: number; parent: string | null } = result.value;
+    expect(value).toEqual({ plans: 2, parent: await headOf(remote, 'main^') });
+    expect(result.commit).toBe(await headOf(remote, 'main'));
+  });
+
+  it('returns the value when there is nothing to write', async () => {
+    await write([taxonomyFile()]);
+    const again = await commitStage({ dir, stage: 't', runId: 'r', plan: () => ({ subject: 't', files: [taxonomyFile()], value: 'already there' }) });
+    expect(again).toMatchObject({ commit: null, value: 'already there' });
+  });
+});
+
+describe('commitStage pushing a branch the remote does not have yet', () => {
+  it('starts it at the start point, not as a root commit, and pushes it', async () => {
+    const { remote, clones } = await remoteWithClones(dir, 1);
+    const clone = clones[0]!;
+    const base = await commitStage({ dir: clone, stage: 'seed', runId: 'r', plan: () => ({ subject: 'seed', files: [taxonomyFile('seed')] }), push: {} });
+    const result = await commitStage({ dir: clone, stage: 't', runId: 'r', branch: 'feature', startPoint: 'origin/main', plan: () => ({ subject: 't', files: [taxonomyFile('new')] }), push: {} });
+    expect(result.parent).toBe(base.commit);
+    expect(await headOf(remote, 'feature')).toBe(result.commit);
+    expect(await headOf(remote, 'feature^')).toBe(base.commit);
+    expect(await headOf(clone, 'refs/heads/feature')).toBe(result.commit);
+  });
+
+  it('creates no branch when there is nothing to write', async () => {
+    const { remote, clones } = await remoteWithClones(dir, 1);
+    const clone = clones[0]!;
+    await commitStage({ dir: clone, stage: 'seed', runId: 'r', plan: () => ({ subject: 'seed', files: [taxonomyFile('seed')] }), push: {} });
+    const result = await commitStage({ dir: clone, stage: 't', runId: 'r', branch: 'feature', startPoint: 'origin/main', plan: () => ({ subject: 't', files: [taxonomyFile('seed')] }), push: {} });
+    expect(result.commit).toBeNull();
+    expect(await headOf(remote, 'feature')).toBeNull();
+    expect(await headOf(clone, 'refs/heads/feature')).toBeNull();
   });
 });

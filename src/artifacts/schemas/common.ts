@@ -39,8 +39,8 @@ export const FileEntry = Type.Object(
 
 export const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
 
-export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
+export function Nullable<T extends TSchema>(schema: T, description?: string) {
+  return Type.Union([schema, Type.Null()], description ? { description } : {});
 }
 
 export function Strict<T extends Parameters<typeof Type.Object>[0]>(properties: T, description?: string) {

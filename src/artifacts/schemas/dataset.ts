@@ -43,17 +43,12 @@ const Region = Strict({
   envelope: Type.Optional(Strict({ x: Probability, y: Probability, width: Probability, height: Probability })),
 });
 
-/** One line of `items.jsonl`: one image with its human ground truth. */
-export const DatasetItem = Strict({
-  schema: SchemaTag('DatasetItem', 1),
+const ItemId = {
   id: Type.String({ minLength: 1 }),
   split: Type.Union([Type.Literal('train'), Type.Literal('val'), Type.Literal('test')]),
-  image: Strict({
-    url: Type.String({ minLength: 1 }),
-    sha256: Nullable(Sha256),
-    width: Nullable(Type.Integer({ minimum: 1 })),
-    height: Nullable(Type.Integer({ minimum: 1 })),
-  }),
+};
+
+const ItemLabels = {
   classes: Type.Array(Name),
   regions: Type.Array(Region),
   annotation: Strict({
@@ -64,8 +59,49 @@ export const DatasetItem = Strict({
     updated_at: Timestamp,
   }),
   meta: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+};
+
+/** One line of `items.jsonl` before image headers were read at ingestion (still read). */
+export const DatasetItemV1 = Strict({
+  schema: SchemaTag('DatasetItem', 1),
+  ...ItemId,
+  image: Strict({
+    url: Type.String({ minLength: 1 }),
+    sha256: Nullable(Sha256),
+    width: Nullable(Type.Integer({ minimum: 1 })),
+    height: Nullable(Type.Integer({ minimum: 1 })),
+  }),
+  ...ItemLabels,
 });
-export type DatasetItem = Static<typeof DatasetItem>;
+export type DatasetItemV1 = Static<typeof DatasetItemV1>;
+
+/** Why an image that was fetched cannot be decoded, found when its header was read at ingestion. */
+export const ImageDefect = Strict({
+  rule: Type.Union([Type.Literal('image-unreadable'), Type.Literal('image-truncated'), Type.Literal('image-format')], {
+    description: 'image-unreadable: no image header a decoder reads (empty, not an image, a cut-off header); image-truncated: the data ends before the image does; image-format: a format cairn does not train on',
+  }),
+  message: Type.String(),
+});
+export type ImageDefect = Static<typeof ImageDefect>;
+
+/** One line of `items.jsonl`: one image, what its header says, and its human ground truth. */
+export const DatasetItemV2 = Strict({
+  schema: SchemaTag('DatasetItem', 2),
+  ...ItemId,
+  image: Strict({
+    url: Type.String({ minLength: 1 }),
+    sha256: Nullable(Sha256, 'null: the image could not be fetched at ingestion'),
+    width: Nullable(Type.Integer({ minimum: 1 }), "from the image header (EXIF-oriented) when it could be read, otherwise Label Studio's"),
+    height: Nullable(Type.Integer({ minimum: 1 })),
+    format: Nullable(Type.String({ minLength: 1 }), 'the format its header names (png, jpeg, webp, …); null when not fetched or unreadable'),
+    defect: Nullable(ImageDefect, 'null when the image was not fetched or can be decoded'),
+  }),
+  ...ItemLabels,
+});
+export type DatasetItemV2 = Static<typeof DatasetItemV2>;
+
+/** A dataset item as read: either format version. New items are written as v2. */
+export type DatasetItem = DatasetItemV1 | DatasetItemV2;
 
 /** One line of `weak-labels.jsonl`: a user signal, never mixed into ground truth. */
 export const WeakLabel = Strict({
@@ -86,7 +122,7 @@ const Check = Strict({
   details: Type.Optional(Type.Unknown()),
 });
 
-/** `datasets/<dataset>/<dataset_version>/validation.json` */
+/** `datasets/<dataset>/<dataset_version>/validation/<first 12 hex of the thresholds sha256>.json` (or an older `validation.json`) */
 export const ValidationReport = Strict(
   {
     schema: SchemaTag('ValidationReport', 1),

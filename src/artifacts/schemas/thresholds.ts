@@ -12,8 +12,17 @@ export const ValidationThresholds = Strict({
   freshness: Strict({ warn_after_days: NonNegative, error_after_days: NonNegative }),
   leakage_cutoff: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   min_region_size: Probability,
+  max_missing_images: Type.Optional(
+    Type.Integer({ minimum: 0, default: 0, description: 'items whose image could not be fetched at ingestion that a version may hold' }),
+  ),
+  max_image_pixels: Type.Optional(
+    Type.Integer({ minimum: 1, default: 50_000_000, description: 'width × height above which an image is refused (what training and serving decode)' }),
+  ),
 });
 export type ValidationThresholds = Static<typeof ValidationThresholds>;
+
+/** Values of the optional validation thresholds when a file (written before they existed) leaves them out. */
+export const VALIDATION_DEFAULTS = { max_missing_images: 0, max_image_pixels: 50_000_000 } as const;
 
 /** `thresholds/gating.yaml`: approve, reject or require a review. */
 export const GatingThresholds = Strict({

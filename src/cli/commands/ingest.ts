@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import type { TaskSource } from '../../dataset/labelled-task.js';
 import { redact, secretsFromEnv } from '../../redact.js';
 import type { IngestResult } from '../../dataset/run-ingest.js';
+import type { LabelStudioClient } from '../../label-studio/client.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
 import { runIdFromEnv } from '../run-id.js';
@@ -37,7 +39,7 @@ export function registerIngest(program: Command, context: CliContext): void {
     .action(async (flags: IngestFlags) => {
       if (Boolean(flags.export) === Boolean(flags.fromApi)) throw new UsageError('give exactly one of --export <file> and --from-api', { options: ['--export', '--from-api'] });
       const dir = context.dir();
-      const [{ RepoReader }, { exportFileSource, labelStudioImageFetcher }, { downloadProjectExport }, { paths }] = await Promise.all([
+      const [{ RepoReader }, { exportFileSource, labelStudioImageFetcher }, { withProjectExport }, { paths }] = await Promise.all([
         import('../../store/repo-reader.js'),
         import('../../dataset/label-studio-source.js'),
         import('../../dataset/download-export.js'),
@@ -45,26 +47,25 @@ export function registerIngest(program: Command, context: CliContext): void {
       ]);
       const reader = new RepoReader(dir);
       const config = await reader.loadArtifact('DatasetConfig', flags.base, paths.datasetConfig(flags.dataset));
-      const download = flags.fromApi ? await downloadProjectExport(config) : null;
-      const source = download?.source ?? exportFileSource(flags.export!);
-      const missing: string[] = [];
-      const fetchImage = flags.skipImages
-        ? null
-        : labelStudioImageFetcher({ localRoot: flags.images, client: download?.client, projectId: config.label_studio.project, onMissing: (url, task, reason) => missing.push(redact(`task ${task}: ${url}: ${reason}`, secretsFromEnv())) });
-      const weakLabels = flags.weakLabels ? { file: flags.weakLabels, text: await readFile(flags.weakLabels, 'utf8') } : undefined;
-      const common = { dataset: flags.dataset, source, fetchImage, weakLabels, runId: runIdFromEnv(), now: () => new Date() };
-
-      let result: IngestResult;
-      let pullRequest: number | null = null;
-      if (flags.pullRequest) {
-        const [{ runIngestStage }, { forgeFromEnv }] = await Promise.all([import('../../dataset/run-ingest-stage.js'), import('../../forge/forge-from-env.js')]);
-        const stage = await runIngestStage({ dir, reader, forge: await forgeFromEnv(dir), remote: flags.push }, { ...common, base: flags.base });
-        result = stage.result;
-        pullRequest = stage.pullRequest?.number ?? null;
-      } else {
+      const ingestFrom = async (source: TaskSource, client: LabelStudioClient | undefined) => {
+        const missing: string[] = [];
+        const fetchImage = flags.skipImages
+          ? null
+          : labelStudioImageFetcher({ localRoot: flags.images, client, projectId: config.label_studio.project, onMissing: (url, task, reason) => missing.push(redact(`task ${task}: ${url}: ${reason}`, secretsFromEnv())) });
+        const weakLabels = flags.weakLabels ? { file: flags.weakLabels, text: await readFile(flags.weakLabels, 'utf8') } : undefined;
+        const common = { dataset: flags.dataset, source, fetchImage, weakLabels, runId: runIdFromEnv(), now: () => new Date() };
+        if (flags.pullRequest) {
+          const [{ runIngestStage }, { forgeFromEnv }] = await Promise.all([import('../../dataset/run-ingest-stage.js'), import('../../forge/forge-from-env.js')]);
+          const stage = await runIngestStage({ dir, reader, forge: await forgeFromEnv(dir), remote: flags.push }, { ...common, base: flags.base });
+          return { result: stage.result, pullRequest: stage.pullRequest?.number ?? null, missing };
+        }
         const { runIngest } = await import('../../dataset/run-ingest.js');
-        result = await runIngest({ ...common, dir, reader, push: flags.push ? { remote: flags.push } : undefined });
-      }
+        return { result: await runIngest({ ...common, dir, reader, push: flags.push ? { remote: flags.push } : undefined }), pullRequest: null, missing };
+      };
+      // A downloaded export lives only as long as the ingestion that reads it.
+      const { result, pullRequest, missing } = flags.fromApi
+        ? await withProjectExport(config, (download) => ingestFrom(download.source, download.client))
+        : await ingestFrom(exportFileSource(flags.export!), undefined);
       if (flags.json) return printJson(context.output, { ...result, pullRequest, missingImageDetails: missing });
       context.output.out(formatIngest(flags.dataset, result, pullRequest, missing));
     });
