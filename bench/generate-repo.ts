@@ -67,11 +67,13 @@ export async function generateRepo(dir: string, options: { models: number; versi
       const model = `model-${String(m).padStart(3, '0')}`;
       const version = `1.${v}.0`;
       const files = modelVersionFiles(model, version, { taxonomy, datasetManifest: dataset[0]! });
-      const gate = gateFile(model, version, { manifest: files[0]!, metrics: files[2]!, thresholds: gating }, 'approve');
+      const gate = gateFile(model, version, { manifest: files[0]!, metrics: files[2]!, thresholds: gating, datasetManifest: dataset[0]! }, 'approve');
       const rollout = buildArtifact('RolloutState', {
         model,
-        production: production.has(model) ? { model_version: `1.${v - 1}.0`, manifest: production.get(model)! } : null,
-        candidate: { model_version: version, manifest: ref(files[0]!), gate: ref(gate), percent: 5, approval: null },
+        production: production.has(model) ? { model_version: `1.${v - 1}.0`, manifest: production.get(model)!, gate: null, approval: null, since: new Date(time * 1000).toISOString() } : null,
+        previous: null,
+        candidate: { model_version: version, manifest: ref(files[0]!), gate: ref(gate), stages: [5, 25, 100], percent: 5, approval: null, since: new Date(time * 1000).toISOString() },
+        action: 'start',
         shadow: null,
         kill_switch: false,
         pinned: null,

@@ -1,11 +1,11 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ChecksumError, InputError } from '../errors.js';
 import { canonicalize, formatJsonFile, formatJsonLine, sha256Hex } from './canonical-json.js';
-import { KINDS, schemaTag, type ArtifactOf, type KindName } from './kinds.js';
+import { KINDS, schemaTag, type ArtifactOf, type CurrentOf, type KindName } from './kinds.js';
 import { validateArtifact } from './validate.js';
 
 /** An artifact as its builder makes it: everything but the schema tag and the checksum. */
-export type Unsealed<K extends KindName> = Omit<ArtifactOf<K>, 'schema' | 'checksum'>;
+export type Unsealed<K extends KindName> = Omit<CurrentOf<K>, 'schema' | 'checksum'>;
 
 /** sha256 of the compact canonical JSON of `value` without its `checksum` field. */
 export function computeChecksum(value: object): string {
@@ -14,10 +14,10 @@ export function computeChecksum(value: object): string {
 }
 
 /** Adds the schema tag (current format version) and, for sealed kinds, the checksum; then validates. */
-export function buildArtifact<K extends KindName>(kind: K, body: Unsealed<K>, file = `<new ${kind}>`): ArtifactOf<K> {
+export function buildArtifact<K extends KindName>(kind: K, body: Unsealed<K>, file = `<new ${kind}>`): CurrentOf<K> {
   const tagged: Record<string, unknown> = { ...(body as object), schema: schemaTag(kind) };
   if (KINDS[kind].sealed) tagged.checksum = computeChecksum(tagged);
-  return validateArtifact(kind, tagged, file);
+  return validateArtifact(kind, tagged, file) as CurrentOf<K>;
 }
 
 /** The exact bytes committed for a single-document artifact (JSON or YAML). */

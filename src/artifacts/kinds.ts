@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { DatasetArtifact, DatasetItemV1, DatasetItemV2, ValidationReport, WeakLabel } from './schemas/dataset.js';
 import { FeedbackCandidates, GateDecision, MonitoringSnapshot, RolloutState } from './schemas/decision.js';
 import { DatasetConfig, ModelConfig } from './schemas/model-config.js';
+import { GateDecisionV2, GatingThresholdsV2, RolloutStateV2, RolloutThresholdsV2 } from './schemas/promotion.js';
 import { Calibration, ModelArtifact, TrainingMetrics } from './schemas/model.js';
 import { Taxonomy } from './schemas/taxonomy.js';
 import {
@@ -26,15 +27,15 @@ export const KINDS = {
   ModelArtifact: { versions: { 1: ModelArtifact }, format: 'json', sealed: true },
   TrainingMetrics: { versions: { 1: TrainingMetrics }, format: 'json', sealed: true },
   Calibration: { versions: { 1: Calibration }, format: 'json', sealed: true },
-  GateDecision: { versions: { 1: GateDecision }, format: 'json', sealed: true },
-  RolloutState: { versions: { 1: RolloutState }, format: 'json', sealed: true },
+  GateDecision: { versions: { 1: GateDecision, 2: GateDecisionV2 }, format: 'json', sealed: true },
+  RolloutState: { versions: { 1: RolloutState, 2: RolloutStateV2 }, format: 'json', sealed: true },
   MonitoringSnapshot: { versions: { 1: MonitoringSnapshot }, format: 'json', sealed: true },
   FeedbackCandidates: { versions: { 1: FeedbackCandidates }, format: 'json', sealed: true },
   ModelConfig: { versions: { 1: ModelConfig }, format: 'yaml', sealed: false },
   DatasetConfig: { versions: { 1: DatasetConfig }, format: 'yaml', sealed: false },
   ValidationThresholds: { versions: { 1: ValidationThresholds }, format: 'yaml', sealed: false },
-  GatingThresholds: { versions: { 1: GatingThresholds }, format: 'yaml', sealed: false },
-  RolloutThresholds: { versions: { 1: RolloutThresholds }, format: 'yaml', sealed: false },
+  GatingThresholds: { versions: { 1: GatingThresholds, 2: GatingThresholdsV2 }, format: 'yaml', sealed: false },
+  RolloutThresholds: { versions: { 1: RolloutThresholds, 2: RolloutThresholdsV2 }, format: 'yaml', sealed: false },
   ServingThresholds: { versions: { 1: ServingThresholds }, format: 'yaml', sealed: false },
   FeedbackThresholds: { versions: { 1: FeedbackThresholds }, format: 'yaml', sealed: false },
   ObservabilityThresholds: { versions: { 1: ObservabilityThresholds }, format: 'yaml', sealed: false },
@@ -46,6 +47,11 @@ type Versions<K extends KindName> = (typeof KINDS)[K]['versions'];
 
 /** The TypeScript type of a kind as read: any of the format versions this build knows. */
 export type ArtifactOf<K extends KindName> = Static<Extract<Versions<K>[keyof Versions<K>], TSchema>>;
+
+type Newest<V> = 3 extends keyof V ? V[3] : 2 extends keyof V ? V[2] : 1 extends keyof V ? V[1] : never;
+
+/** The TypeScript type of the format version cairn writes for a kind: its newest. */
+export type CurrentOf<K extends KindName> = Static<Extract<Newest<Versions<K>>, TSchema>>;
 
 export function isKindName(name: string): name is KindName {
   return Object.hasOwn(KINDS, name);

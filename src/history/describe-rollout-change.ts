@@ -1,4 +1,4 @@
-import type { RolloutState } from '../artifacts/schemas/decision.js';
+import type { RolloutStateV2 as RolloutState } from '../artifacts/schemas/promotion.js';
 
 export type RolloutAction =
   | 'initialize'

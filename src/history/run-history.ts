@@ -1,6 +1,7 @@
 import { decodeArtifact } from '../artifacts/codec.js';
 import { paths } from '../artifacts/layout.js';
-import type { RolloutState } from '../artifacts/schemas/decision.js';
+import type { RolloutStateV2 as RolloutState } from '../artifacts/schemas/promotion.js';
+import { upgradeRolloutState } from '../artifacts/upgrade-promotion.js';
 import { readCommitSubjects, readFirstParentLog } from '../store/file-log.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { classifyRolloutChange, summarizeRollout, type RolloutAction } from './describe-rollout-change.js';
@@ -46,7 +47,7 @@ async function readRollout(reader: RepoReader, commit: string, file: string): Pr
   const bytes = await reader.readFile(commit, file);
   if (!bytes) return null;
   try {
-    return decodeArtifact('RolloutState', bytes, `${file}@${commit.slice(0, 12)}`);
+    return upgradeRolloutState(decodeArtifact('RolloutState', bytes, `${file}@${commit.slice(0, 12)}`));
   } catch {
     return null; // history still shows a commit whose file `verify` would reject
   }

@@ -1,6 +1,8 @@
 import { paths } from '../artifacts/layout.js';
 import type { ModelArtifact, TrainingMetrics } from '../artifacts/schemas/model.js';
-import type { GateDecision, RolloutState } from '../artifacts/schemas/decision.js';
+import type { ArtifactOf } from '../artifacts/kinds.js';
+import type { RolloutStateV2 } from '../artifacts/schemas/promotion.js';
+import { upgradeRolloutState } from '../artifacts/upgrade-promotion.js';
 import { NotFoundError } from '../errors.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { ModelVersion } from './model-version.js';
@@ -23,7 +25,7 @@ export interface ModelVersionSummary {
   version: string;
   manifest: ModelArtifact;
   metrics: TrainingMetrics | null;
-  gate: GateDecision | null;
+  gate: ArtifactOf<'GateDecision'> | null;
   /** Where the rollout has it: production, candidate at a share, shadow, or nothing. */
   serving: string | null;
 }
@@ -37,10 +39,10 @@ export async function readModelVersion(reader: RepoReader, ref: string, model: s
     reader.readArtifact('GateDecision', ref, paths.modelFile(model, version, 'gate.json')),
     reader.readArtifact('RolloutState', ref, paths.rollout(model)),
   ]);
-  return { model, version, manifest, metrics, gate, serving: servingOf(rollout, version) };
+  return { model, version, manifest, metrics, gate, serving: servingOf(rollout ? upgradeRolloutState(rollout) : null, version) };
 }
 
-function servingOf(rollout: RolloutState | null, version: string): string | null {
+function servingOf(rollout: RolloutStateV2 | null, version: string): string | null {
   if (!rollout) return null;
   if (rollout.production?.model_version === version) return 'production';
   if (rollout.candidate?.model_version === version) return `candidate at ${rollout.candidate.percent}%`;

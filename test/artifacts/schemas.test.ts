@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildArtifact, decodeArtifact } from '../../src/artifacts/codec.js';
 import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
+import { schemaTag } from '../../src/artifacts/kinds.js';
 import { classifyPath } from '../../src/artifacts/layout.js';
 import { buildPublishedSchemas } from '../../src/artifacts/published-schemas.js';
 import { ChecksumError, SchemaError, UnknownVersionError } from '../../src/errors.js';
@@ -22,10 +23,10 @@ describe('published JSON Schemas', () => {
   it('validate cairn-written artifacts in a plain ajv, with no cairn code', async () => {
     const ajv = new Ajv({ strict: false });
     ((addFormatsModule as unknown as { default: (a: Ajv) => void }).default ?? addFormatsModule)(ajv);
-    const schema = JSON.parse(await readFile(new URL('schemas/rollout-state.v1.schema.json', root), 'utf8'));
+    const schema = JSON.parse(await readFile(new URL('schemas/rollout-state.v2.schema.json', root), 'utf8'));
     const validate = ajv.compile(schema);
     expect(validate(JSON.parse(rolloutFile('shapes', {}).content as string))).toBe(true);
-    expect(validate({ schema: 'RolloutState/v1' })).toBe(false);
+    expect(validate({ schema: 'RolloutState/v2' })).toBe(false);
   });
 });
 
@@ -70,7 +71,7 @@ describe('artifact codec', () => {
       const path = `thresholds/${name}.yaml`;
       const kind = classifyPath(path)!.kind!;
       const value = decodeArtifact(kind, await readFile(new URL(path, root), 'utf8'), path);
-      expect((value as { schema: string }).schema).toMatch(/Thresholds\/v1$/);
+      expect((value as { schema: string }).schema).toBe(schemaTag(kind));
     }
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
 import { buildArtifact } from '../../src/artifacts/codec.js';
-import type { ArtifactOf } from '../../src/artifacts/kinds.js';
+import type { ArtifactOf, CurrentOf } from '../../src/artifacts/kinds.js';
 import { paths } from '../../src/artifacts/layout.js';
 import { contentBytes, type FileContent, type FileWrite } from '../../src/store/commit-files.js';
 
@@ -112,33 +112,43 @@ export function datasetFiles(dataset: string, version: string, taxonomy: FileWri
 export function gateFile(
   model: string,
   version: string,
-  refs: { manifest: FileWrite; metrics: FileWrite; thresholds: FileWrite },
+  refs: { manifest: FileWrite; metrics: FileWrite; thresholds: FileWrite; datasetManifest: FileWrite },
   decision: ArtifactOf<'GateDecision'>['decision'],
 ): FileWrite {
+  const measurements = { macro_f1: 0.9, class_f1: { circle: 0.9 }, ap50: null, region_ap: {}, ece: null, bias_delta: null };
   const gate = buildArtifact('GateDecision', {
     model,
     model_version: version,
-    candidate: { manifest: ref(refs.manifest), metrics: ref(refs.metrics) },
+    candidate: { manifest: ref(refs.manifest), metrics: ref(refs.metrics), measurements },
     baseline: null,
+    test_split: { dataset: 'demo', dataset_version: 'ds-1', manifest: ref(refs.datasetManifest), items: 100 },
     thresholds: ref(refs.thresholds),
     decision,
-    reasons: [],
+    rules: [],
     created_at: T0,
   });
   return { path: paths.modelFile(model, version, 'gate.json'), content: formatJsonFile(gate) };
 }
 
-export function rolloutFile(model: string, state: Partial<Omit<ArtifactOf<'RolloutState'>, 'schema' | 'checksum' | 'model'>>): FileWrite {
+type RolloutBody = Omit<CurrentOf<'RolloutState'>, 'schema' | 'checksum' | 'model' | 'candidate' | 'production'>;
+type ProductionBody = Pick<NonNullable<CurrentOf<'RolloutState'>['production']>, 'model_version' | 'manifest'> & Partial<NonNullable<CurrentOf<'RolloutState'>['production']>>;
+type CandidateBody = Omit<NonNullable<CurrentOf<'RolloutState'>['candidate']>, 'stages' | 'since'> & { stages?: number[]; since?: string };
+
+/** A rollout state in the current format; a candidate's stages default to 5 → 25 → 100. */
+export function rolloutFile(model: string, state: Partial<RolloutBody> & { candidate?: CandidateBody | null; production?: ProductionBody | null }): FileWrite {
+  const { candidate, production, ...rest } = state;
   const rollout = buildArtifact('RolloutState', {
     model,
-    production: null,
-    candidate: null,
+    production: production ? { gate: null, approval: null, since: T0, ...production } : null,
+    previous: null,
+    candidate: candidate ? { stages: [5, 25, 100], since: T0, ...candidate } : null,
     shadow: null,
     kill_switch: false,
     pinned: null,
+    action: 'start',
     updated_at: T0,
     reason: 'test',
-    ...state,
+    ...rest,
   });
   return { path: paths.rollout(model), content: formatJsonFile(rollout) };
 }

@@ -18,7 +18,7 @@ const taxonomy = taxonomyFile();
 const dataset = datasetFiles('demo', 'ds-1', taxonomy);
 const thresholds = gatingThresholdsFile();
 const model = modelVersionFiles('shapes', '1.0.0', { taxonomy, datasetManifest: dataset[0]! });
-const gate = gateFile('shapes', '1.0.0', { manifest: model[0]!, metrics: model[2]!, thresholds }, 'approve');
+const gate = gateFile('shapes', '1.0.0', { manifest: model[0]!, metrics: model[2]!, thresholds, datasetManifest: dataset[0]! }, 'approve');
 const candidate = (percent: 5 | 25 | 100) => ({ model_version: '1.0.0', manifest: ref(model[0]!), gate: ref(gate), percent, approval: null });
 
 beforeAll(async () => {

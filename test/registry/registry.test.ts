@@ -29,7 +29,7 @@ describe('cairn models', () => {
     const thresholds = gatingThresholdsFile();
     const v1 = modelVersionFiles('shapes', '1.0.0', { taxonomy, datasetManifest: dataset[0]! });
     const v2 = modelVersionFiles('shapes', '1.1.0', { taxonomy, datasetManifest: dataset[0]! });
-    const gate = gateFile('shapes', '1.1.0', { manifest: v2[0]!, metrics: v2[2]!, thresholds }, 'approve');
+    const gate = gateFile('shapes', '1.1.0', { manifest: v2[0]!, metrics: v2[2]!, thresholds, datasetManifest: dataset[0]! }, 'approve');
     const rollout = rolloutFile('shapes', {
       production: { model_version: '1.0.0', manifest: ref(v1[0]!) },
       candidate: { model_version: '1.1.0', manifest: ref(v2[0]!), gate: ref(gate), percent: 25, approval: null },

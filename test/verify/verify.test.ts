@@ -104,7 +104,7 @@ describe('cairn verify', () => {
   });
 
   it('refuses a rollout candidate whose gate rejected it, or that awaits review without approval', async () => {
-    const rejected = gateFile('shapes', '1.0.0', { manifest: model[0]!, metrics: model[2]!, thresholds }, 'reject');
+    const rejected = gateFile('shapes', '1.0.0', { manifest: model[0]!, metrics: model[2]!, thresholds, datasetManifest: dataset[0]! }, 'reject');
     const candidate = { model_version: '1.0.0', manifest: ref(model[0]!), gate: ref(rejected), percent: 5 as const, approval: null };
     await stage([rejected, rolloutFile('shapes', { candidate })]);
     const result = await verify();
