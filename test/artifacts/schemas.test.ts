@@ -52,7 +52,7 @@ describe('artifact codec', () => {
       }
     })();
     expect(error).toBeInstanceOf(SchemaError);
-    expect(error?.errors).toEqual([{ path: '/schema', message: 'must name kind Taxonomy, found "RolloutState/v1"' }]);
+    expect(error?.errors).toEqual([{ path: '/schema', message: 'must name kind Taxonomy, found "RolloutState/v2"' }]);
   });
 
   it('names every schema fault with its JSON path', () => {
