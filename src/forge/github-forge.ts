@@ -168,12 +168,15 @@ export class GitHubForge implements Forge {
     return toComment(data);
   }
 
+  /** A comment deleted by someone else between the list and the delete (GitHub answers 404) is fine: it is gone. */
   async deleteComment(number: number, marker: string): Promise<void> {
     if (!marker) throw new UsageError('deleteComment needs a marker', { number });
     const existing = (await this.listComments(number)).find((comment) => comment.body.includes(marker));
     if (!existing) return;
     const call = { action: `delete comment ${existing.id} of #${number}`, permissions: 'pull-requests: write', notFound: `comment ${existing.id} does not exist` };
-    await this.call(call, () => this.octokit.rest.issues.deleteComment({ ...this.repository, comment_id: existing.id }));
+    await this.call(call, () => this.octokit.rest.issues.deleteComment({ ...this.repository, comment_id: existing.id })).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
   }
 
   /** Refuses rather than answer a partial list when GitHub's file-list limit is reached. */

@@ -41,6 +41,13 @@ describe('GitHubForge names what failed', () => {
     await expect(h.forge.deleteComment(1, '<!-- m -->')).rejects.toThrow(/trying to delete comment 1 of #1; the token needs pull-requests: write$/);
   });
 
+  it('takes a comment deleted meanwhile as deleted', async () => {
+    await open('feature-a');
+    await h.forge.upsertComment(1, '<!-- m -->', 'x');
+    h.github.answerNext('DELETE', `${REPO}/issues/comments/1`, 404, { message: 'Not Found', documentation_url: DOCS });
+    await expect(h.forge.deleteComment(1, '<!-- m -->')).resolves.toBeUndefined();
+  });
+
   it('refuses to answer a partial list when a pull request reaches GitHub’s 3,000-file limit', async () => {
     await open('feature-b');
     expect(await rejection(h.forge.listChangedFiles(1))).toEqual({
