@@ -52,6 +52,13 @@ describe('OpenApiValidator', () => {
     ]);
   });
 
+  it('refuses a description of another OpenAPI version', () => {
+    const undocumented = { statuses: () => [], schema: {} };
+    expect(() => new OpenApiValidator({ ...description, openapi: '3.1.0' }, undocumented)).toThrow(
+      'OpenApiValidator reads OpenAPI 3.0 descriptions, not "3.1.0"',
+    );
+  });
+
   it('checks an unlisted status against the schema of errors any operation may answer with', () => {
     const { operation } = validator.checkRequest({ method: 'GET', path: '/items/7', query: {}, body: undefined });
     expect(validator.checkResponse(operation!, 404, { message: 'Not Found' })).toEqual([]);

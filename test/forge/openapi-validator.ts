@@ -58,6 +58,10 @@ export class OpenApiValidator {
     description: OpenApiSchema,
     private readonly undocumented: UndocumentedStatuses,
   ) {
+    // 3.1 schemas are JSON Schema 2020-12 (no `nullable`, other `exclusiveMinimum`): reading them as 3.0 would mislead.
+    if (typeof description.openapi !== 'string' || !description.openapi.startsWith('3.0.')) {
+      throw new Error(`OpenApiValidator reads OpenAPI 3.0 descriptions, not ${JSON.stringify(description.openapi ?? null)}`);
+    }
     for (const [template, item] of Object.entries(isObject(description.paths) ? description.paths : {})) {
       if (!isObject(item)) continue;
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
