@@ -12,6 +12,8 @@ export interface FakeForgeOptions {
   user?: string;
   /** Branch tips to start with; any other branch exists too, see `branchSha`. */
   branches?: Record<string, string>;
+  /** The paths each branch's tip changes against any base; none when not given. */
+  changedFiles?: Record<string, string[]>;
 }
 
 /** A merge the fake performed, for tests to assert on. */
@@ -32,11 +34,13 @@ export class FakeForge extends RecordForge implements Forge {
     const backend = new FakeBackend(options.user ?? 'cairn-test', options.branches ?? {});
     super('fake', new MemoryRecordStore(), backend, options.now ?? (() => new Date('2024-01-01T00:00:00.000Z')));
     this.fake = backend;
+    for (const [branch, paths] of Object.entries(options.changedFiles ?? {})) backend.files.set(backend.tip(branch), paths);
   }
 
-  /** Moves (or creates) a branch, as a push would. */
-  setBranch(branch: string, sha: string): void {
+  /** Moves (or creates) a branch, as a push would; `changedFiles` are the paths the new tip changes. */
+  setBranch(branch: string, sha: string, changedFiles: string[] = []): void {
     this.fake.branches.set(branch, sha);
+    this.fake.files.set(sha, changedFiles);
   }
 
   /** The tip of a branch as the fake sees it. */
@@ -53,6 +57,9 @@ export class FakeForge extends RecordForge implements Forge {
 class FakeBackend implements ForgeBackend {
   readonly branches: Map<string, string>;
   readonly merges: FakeMerge[] = [];
+  /** The paths each commit changes, whatever the base. */
+  readonly files = new Map<string, string[]>();
+  private readonly parents = new Map<string, string>();
 
   constructor(
     private readonly userName: string,
@@ -80,8 +87,19 @@ class FakeBackend implements ForgeBackend {
   async merge(request: MergeRequest): Promise<string> {
     const sha = fakeSha(`merge:${this.merges.length + 1}:${request.headSha}:${this.tip(request.base)}`);
     this.merges.push({ ...request, sha });
+    this.parents.set(sha, this.tip(request.base));
     this.branches.set(request.base, sha);
     return sha;
+  }
+
+  async firstParent(mergeSha: string): Promise<string> {
+    const parent = this.parents.get(mergeSha);
+    if (!parent) throw new NotFoundError(`the fake forge made no merge ${mergeSha}`, { sha: mergeSha });
+    return parent;
+  }
+
+  async changedFiles(_baseSha: string, headSha: string): Promise<string[]> {
+    return [...new Set(this.files.get(headSha) ?? [])].sort();
   }
 }
 

@@ -2,12 +2,13 @@ import { getOctokit } from '@actions/github';
 import { ForgeError, NotFoundError, UsageError } from '../errors.js';
 import { DEFAULT_GITHUB_API_URL, gitHubOptionsFromEnv, type GitHubForgeOptions } from './github/github-env.js';
 import { toCairnError, validationErrors, type GitHubCall } from './github/github-errors.js';
-import { labelNames, latestStatuses, toComment, toPullRequest, toReview } from './github/github-records.js';
+import { changedPaths, labelNames, latestStatuses, toComment, toPullRequest, toReview } from './github/github-records.js';
 import type {
   Comment,
   CommitStatus,
   Forge,
-  MergeMethod,
+  MergedPullRequest,
+  MergeOptions,
   OpenPullRequestInput,
   PullRequest,
   PullRequestState,
@@ -20,6 +21,8 @@ export { DEFAULT_GITHUB_API_URL, gitHubOptionsFromEnv, type GitHubForgeOptions }
 const REVIEW_EVENTS = { APPROVED: 'APPROVE', CHANGES_REQUESTED: 'REQUEST_CHANGES', COMMENTED: 'COMMENT' } as const;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const PAGE = 100;
+/** GitHub lists at most this many files of a pull request, and says nothing of the rest. */
+const FILE_LIST_LIMIT = 3000;
 
 /**
  * The forge port over GitHub's REST API, through `@actions/github`. It keeps the local adapter's
@@ -110,14 +113,24 @@ export class GitHubForge implements Forge {
     return toPullRequest(data);
   }
 
-  async mergePullRequest(number: number, options: { method?: MergeMethod; commitTitle?: string } = {}): Promise<PullRequest> {
-    const call = this.pullCall(number, `merge pull request #${number}`, 'contents: write and pull-requests: write');
+  /** With `sha`, GitHub refuses (409) to merge a head that moved; that refusal names the commit. */
+  async mergePullRequest(number: number, options: MergeOptions = {}): Promise<MergedPullRequest> {
+    const expected = options.sha;
+    if (expected !== undefined && !FULL_SHA.test(expected)) throw new UsageError(`"${expected}" is not a full commit sha`, { number, sha: expected });
+    const call: GitHubCall = {
+      ...this.pullCall(number, `merge pull request #${number}`, 'contents: write and pull-requests: write'),
+      refine: (failure) =>
+        failure.status === 409 && expected !== undefined
+          ? new ForgeError(`#${number} was not merged: its head is no longer ${expected} (${failure.message})`, { number, expected, status: 409 })
+          : undefined,
+    };
     const { data } = await this.call(call, () =>
       this.octokit.rest.pulls.merge({
         ...this.repository,
         pull_number: number,
         merge_method: options.method ?? 'merge',
         commit_title: options.commitTitle,
+        sha: expected,
       }),
     );
     const merged = await this.getPullRequest(number);
@@ -153,6 +166,29 @@ export class GitHubForge implements Forge {
       ? await this.call(call, () => this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: existing.id, body: text }))
       : await this.call(call, () => this.octokit.rest.issues.createComment({ ...this.repository, issue_number: number, body: text }));
     return toComment(data);
+  }
+
+  /** A comment deleted by someone else between the list and the delete (GitHub answers 404) is fine: it is gone. */
+  async deleteComment(number: number, marker: string): Promise<void> {
+    if (!marker) throw new UsageError('deleteComment needs a marker', { number });
+    const existing = (await this.listComments(number)).find((comment) => comment.body.includes(marker));
+    if (!existing) return;
+    const call = { action: `delete comment ${existing.id} of #${number}`, permissions: 'pull-requests: write', notFound: `comment ${existing.id} does not exist` };
+    await this.call(call, () => this.octokit.rest.issues.deleteComment({ ...this.repository, comment_id: existing.id })).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
+  }
+
+  /** Refuses rather than answer a partial list when GitHub's file-list limit is reached. */
+  async listChangedFiles(number: number): Promise<string[]> {
+    const files = await this.call(this.pullCall(number, `list the files of #${number}`, 'pull-requests: read'), () =>
+      this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repository, pull_number: number, per_page: PAGE }),
+    );
+    if (files.length >= FILE_LIST_LIMIT) {
+      const message = `#${number} changes ${files.length} files or more; GitHub lists at most ${FILE_LIST_LIMIT}, so the rest are unknown`;
+      throw new ForgeError(message, { number, listed: files.length });
+    }
+    return changedPaths(files);
   }
 
   /** Submitted verdicts only: pending and dismissed reviews are left out. */

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { NotFoundError, UsageError } from '../errors.js';
+import { ForgeError, NotFoundError, UsageError } from '../errors.js';
 import { findCommonGitDir } from '../store/git-dir.js';
 import { GitCli, type GitEnv } from '../store/git-cli.js';
 import { FileRecordStore } from './local/file-record-store.js';
 import { mergeBranches } from '../store/merge-branches.js';
+import { RepoReader } from '../store/repo-reader.js';
+import { diffCommits } from '../store/tree-diff.js';
 import { RecordForge, type ForgeBackend, type MergeRequest } from './local/record-forge.js';
 import type { Forge } from './port.js';
 
@@ -36,6 +38,7 @@ export class LocalForge extends RecordForge implements Forge {
 class GitBackend implements ForgeBackend {
   private dir: Promise<string> | undefined;
   private userName: Promise<string> | undefined;
+  private reader: RepoReader | undefined;
 
   constructor(
     private readonly git: GitCli,
@@ -83,6 +86,19 @@ class GitBackend implements ForgeBackend {
       GIT_COMMITTER_DATE: date,
     };
     return mergeBranches(this.git, request, identity);
+  }
+
+  async firstParent(mergeSha: string): Promise<string> {
+    const parent = await this.git.revParse(`${mergeSha}^1`);
+    if (!parent) throw new NotFoundError(`merge commit ${mergeSha} has no parent in ${this.git.dir}`, { sha: mergeSha });
+    return parent;
+  }
+
+  async changedFiles(baseSha: string, headSha: string): Promise<string[]> {
+    this.reader ??= new RepoReader(this.git.dir);
+    const mergeBase = await this.reader.mergeBase(baseSha, headSha);
+    if (!mergeBase) throw new ForgeError(`${headSha} shares no history with ${baseSha}`, { base: baseSha, head: headSha });
+    return (await diffCommits(this.reader, mergeBase, headSha)).map((change) => change.path);
   }
 
   private config(key: string): Promise<string | null> {

@@ -21,6 +21,8 @@ export interface PullRequest {
   state: PullRequestState;
   labels: string[];
   author: string;
+  /** The author is an app or bot account (GitHub: user type "Bot"; local: a login ending in "[bot]"). */
+  authorIsBot: boolean;
   /** Commit created on `base` by the merge, once merged. */
   mergeCommitSha: string | null;
   createdAt: string;
@@ -40,6 +42,8 @@ export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
 export interface Review {
   id: number;
   reviewer: string;
+  /** The reviewer is an app or bot account, whose approval a manual review check does not count. */
+  reviewerIsBot: boolean;
   state: ReviewState;
   body: string;
   /** The head commit the review was given on; an approval of an older commit is stale. */
@@ -66,6 +70,19 @@ export interface OpenPullRequestInput {
 
 export type MergeMethod = 'merge' | 'squash';
 
+export interface MergeOptions {
+  method?: MergeMethod;
+  commitTitle?: string;
+  /**
+   * Merge only if the head is still this commit, so that an approval of one commit is never
+   * merged together with a later push; otherwise the merge is refused with a ForgeError.
+   */
+  sha?: string;
+}
+
+/** A pull request just merged: its merge commit is known. */
+export type MergedPullRequest = PullRequest & { state: 'merged'; mergeCommitSha: string };
+
 export interface Forge {
   /** Name shown in reports, e.g. "local" or "github:owner/repo". */
   readonly name: string;
@@ -74,7 +91,7 @@ export interface Forge {
   listPullRequests(filter?: { state?: PullRequestState | 'all'; head?: string; label?: string }): Promise<PullRequest[]>;
   updatePullRequest(number: number, patch: { title?: string; body?: string }): Promise<PullRequest>;
   closePullRequest(number: number): Promise<PullRequest>;
-  mergePullRequest(number: number, options?: { method?: MergeMethod; commitTitle?: string }): Promise<PullRequest>;
+  mergePullRequest(number: number, options?: MergeOptions): Promise<MergedPullRequest>;
   addLabels(number: number, labels: string[]): Promise<void>;
   removeLabel(number: number, label: string): Promise<void>;
   listComments(number: number): Promise<Comment[]>;
@@ -83,6 +100,13 @@ export interface Forge {
    * so that a pull request holds one bot comment however often a check runs.
    */
   upsertComment(number: number, marker: string, body: string): Promise<Comment>;
+  /** Removes the comment `upsertComment` would edit for `marker`; does nothing when there is none. */
+  deleteComment(number: number, marker: string): Promise<void>;
+  /**
+   * The paths the pull request changes between its merge base and its head, sorted; a rename
+   * lists both the old and the new path.
+   */
+  listChangedFiles(number: number): Promise<string[]>;
   listReviews(number: number): Promise<Review[]>;
   /** Records a review. The local adapter uses it for `cairn pr approve`; on GitHub it posts a review. */
   submitReview(number: number, review: { state: ReviewState; body?: string; reviewer?: string }): Promise<Review>;

@@ -7,10 +7,15 @@ import { commentMarker, type Forge } from '../../src/forge/port.js';
 import { initRepo, tempDir } from '../helpers/git.js';
 import { commitOn, NOW } from './repo.js';
 
-/** A forge with branches `main`, `feature-a` and `feature-b`, acting as "Test Runner". */
+/**
+ * A forge with branches `main`, `feature-a` (adds a.txt) and `feature-b` (adds b.txt), acting as
+ * "Test Runner".
+ */
 interface Harness {
   forge: Forge;
   tip(branch: string): Promise<string>;
+  /** Pushes a new commit onto `branch` and returns it. */
+  push(branch: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -24,14 +29,19 @@ const adapters: Array<[string, () => Promise<Harness>]> = [
       await commitOn(git, 'feature-a', { 'a.txt': 'a\n' });
       await commitOn(git, 'feature-b', { 'b.txt': 'b\n' });
       const forge = new LocalForge({ dir: git.dir, now: () => NOW });
-      return { forge, tip: async (branch) => (await git.revParse(`refs/heads/${branch}`))!, cleanup: temp.cleanup };
+      const tip = async (branch: string) => (await git.revParse(`refs/heads/${branch}`))!;
+      return { forge, tip, push: (branch) => commitOn(git, branch, { 'later.txt': 'later\n' }), cleanup: temp.cleanup };
     },
   ],
   [
     'FakeForge',
     async () => {
-      const forge = new FakeForge({ now: () => NOW, user: 'Test Runner' });
-      return { forge, tip: async (branch) => forge.branchSha(branch), cleanup: async () => undefined };
+      const forge = new FakeForge({ now: () => NOW, user: 'Test Runner', changedFiles: { 'feature-a': ['a.txt'], 'feature-b': ['b.txt'] } });
+      const push = async (branch: string) => {
+        forge.setBranch(branch, 'e'.repeat(40));
+        return forge.branchSha(branch);
+      };
+      return { forge, tip: async (branch) => forge.branchSha(branch), push, cleanup: async () => undefined };
     },
   ],
 ];
@@ -58,6 +68,7 @@ describe.each(adapters)('%s keeps the Forge contract', (_name, make) => {
       state: 'open',
       labels: ['cairn'],
       author: 'Test Runner',
+      authorIsBot: false,
       mergeCommitSha: null,
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
@@ -96,10 +107,37 @@ describe.each(adapters)('%s keeps the Forge contract', (_name, make) => {
   it('records reviews on the head commit and refuses a change request without a body', async () => {
     await open('feature-a');
     const approval = await forge.submitReview(1, { state: 'APPROVED', reviewer: 'alice' });
-    expect(approval).toEqual({ id: 1, reviewer: 'alice', state: 'APPROVED', body: '', commitSha: await h.tip('feature-a'), submittedAt: NOW.toISOString() });
+    const commitSha = await h.tip('feature-a');
+    expect(approval).toEqual({ id: 1, reviewer: 'alice', reviewerIsBot: false, state: 'APPROVED', body: '', commitSha, submittedAt: NOW.toISOString() });
     await expect(forge.submitReview(1, { state: 'CHANGES_REQUESTED' })).rejects.toThrow(UsageError);
     expect((await forge.submitReview(1, { state: 'COMMENTED', body: 'ok' })).reviewer).toBe('Test Runner');
-    expect((await forge.listReviews(1)).map((r) => r.state)).toEqual(['APPROVED', 'COMMENTED']);
+    await forge.submitReview(1, { state: 'APPROVED', reviewer: 'renovate[bot]' });
+    expect((await forge.listReviews(1)).map((r) => [r.reviewer, r.reviewerIsBot, r.state])).toEqual([
+      ['alice', false, 'APPROVED'],
+      ['Test Runner', false, 'COMMENTED'],
+      ['renovate[bot]', true, 'APPROVED'],
+    ]);
+  });
+
+  it('deletes the comment that carries a marker, and nothing when none does', async () => {
+    await open('feature-a');
+    const [part1, part2] = [commentMarker('plan:1'), commentMarker('plan:2')];
+    await forge.upsertComment(1, part1, 'one');
+    await forge.upsertComment(1, part2, 'two');
+    await forge.deleteComment(1, part2);
+    await forge.deleteComment(1, part2);
+    expect((await forge.listComments(1)).map((c) => c.body)).toEqual([`${part1}\none`]);
+    await expect(forge.deleteComment(1, '')).rejects.toThrow(UsageError);
+    await expect(forge.deleteComment(9, part1)).rejects.toThrow(NotFoundError);
+  });
+
+  it('lists the files a pull request changes, before and after the merge', async () => {
+    await open('feature-a');
+    await open('feature-b');
+    expect(await forge.listChangedFiles(1)).toEqual(['a.txt']);
+    await forge.mergePullRequest(1);
+    expect([await forge.listChangedFiles(1), await forge.listChangedFiles(2)]).toEqual([['a.txt'], ['b.txt']]);
+    await expect(forge.listChangedFiles(3)).rejects.toThrow(NotFoundError);
   });
 
   it('adds labels once and refuses to remove a missing one', async () => {
@@ -123,8 +161,19 @@ describe.each(adapters)('%s keeps the Forge contract', (_name, make) => {
     await open('feature-a');
     const merged = await forge.mergePullRequest(1);
     expect(merged).toMatchObject({ state: 'merged', mergeCommitSha: await h.tip('main') });
+    expect(await forge.getPullRequest(1)).toEqual(merged);
     await expect(forge.closePullRequest(1)).rejects.toThrow(ForgeError);
     await expect(forge.mergePullRequest(1)).rejects.toThrow(ForgeError);
+  });
+
+  it('merges only the head commit it is told to, so a later push needs a new approval', async () => {
+    await open('feature-a');
+    const approved = await h.tip('feature-a');
+    const pushed = await h.push('feature-a');
+    await expect(forge.mergePullRequest(1, { sha: approved })).rejects.toThrow(`#1 was not merged: its head is no longer ${approved}`);
+    expect((await forge.getPullRequest(1)).state).toBe('open');
+    await expect(forge.mergePullRequest(1, { sha: 'abc' })).rejects.toThrow(UsageError);
+    expect(await forge.mergePullRequest(1, { sha: pushed })).toMatchObject({ state: 'merged', headSha: pushed });
   });
 
   it('keeps the latest status per context', async () => {

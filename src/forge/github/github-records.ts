@@ -7,6 +7,8 @@ import type { CheckState, Comment, CommitStatus, PullRequest, Review, ReviewStat
 
 interface GitHubUser {
   login: string;
+  /** "User", "Bot" (an app's account) or "Organization". */
+  type: string;
 }
 
 export interface GitHubPull {
@@ -41,6 +43,12 @@ export interface GitHubReview {
   submitted_at?: string;
 }
 
+export interface GitHubFile {
+  filename: string;
+  /** The old path of a renamed file. */
+  previous_filename?: string;
+}
+
 export interface GitHubStatus {
   state: string;
   description: string | null;
@@ -63,6 +71,7 @@ export function toPullRequest(pull: GitHubPull): PullRequest {
     state: pull.state === 'open' ? 'open' : merged ? 'merged' : 'closed',
     labels: labelNames(pull.labels),
     author: pull.user?.login ?? GHOST,
+    authorIsBot: isBot(pull.user),
     mergeCommitSha: merged ? pull.merge_commit_sha : null,
     createdAt: isoTime(pull.created_at),
     updatedAt: isoTime(pull.updated_at),
@@ -96,11 +105,18 @@ export function toReview(review: GitHubReview): Review | null {
   return {
     id: review.id,
     reviewer: review.user?.login ?? GHOST,
+    reviewerIsBot: isBot(review.user),
     state,
     body: review.body,
     commitSha: review.commit_id ?? '',
     submittedAt: isoTime(review.submitted_at),
   };
+}
+
+/** Sorted paths, a rename's old path included: it changes too. */
+export function changedPaths(files: readonly GitHubFile[]): string[] {
+  const paths = files.flatMap((file) => (file.previous_filename === undefined ? [file.filename] : [file.filename, file.previous_filename]));
+  return [...new Set(paths)].sort();
 }
 
 /**
@@ -114,6 +130,11 @@ export function latestStatuses(sha: string, newestFirst: readonly GitHubStatus[]
     byContext.set(status.context, { context: status.context, state, description: status.description ?? '', sha });
   }
   return [...byContext.values()];
+}
+
+/** A deleted account (ghost) is not a bot. */
+function isBot(user: GitHubUser | null): boolean {
+  return user?.type === 'Bot';
 }
 
 /** GitHub writes `2024-05-01T12:00:00Z`; the port carries `Date#toISOString()` form like the local adapter. */

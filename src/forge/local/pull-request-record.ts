@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { SchemaError, UnknownVersionError } from '../../errors.js';
-import type { PullRequest } from '../port.js';
+import type { PullRequest, Review } from '../port.js';
+import { isBotLogin } from './bot-login.js';
 
 const RECORD_TAG = 'local-forge-pull-request/v1';
 const STATUSES_TAG = 'local-forge-statuses/v1';
@@ -14,7 +15,7 @@ const CommentRecord = Type.Object(
   { additionalProperties: false },
 );
 
-const ReviewRecord = Type.Object(
+const ReviewRecordSchema = Type.Object(
   {
     id: Type.Integer({ minimum: 1 }),
     reviewer: Type.String(),
@@ -43,7 +44,7 @@ const PullRequestRecordSchema = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
     comments: Type.Array(CommentRecord),
-    reviews: Type.Array(ReviewRecord),
+    reviews: Type.Array(ReviewRecordSchema),
   },
   { additionalProperties: false },
 );
@@ -69,6 +70,7 @@ const StatusesRecordSchema = Type.Object(
 
 /** A pull request as the local and fake forges store it: the port's fields plus its comments and reviews. */
 export type PullRequestRecord = Static<typeof PullRequestRecordSchema>;
+export type ReviewRecord = Static<typeof ReviewRecordSchema>;
 /** The commit statuses of one commit, latest per context. */
 export type StatusesRecord = Static<typeof StatusesRecordSchema>;
 
@@ -93,7 +95,12 @@ export function parseStatusesRecord(value: unknown, file: string): StatusesRecor
 /** The port's view of a record, with `headSha` taken from the branch as it is now (when it still exists). */
 export function toPullRequest(record: PullRequestRecord, currentHeadSha: string | null): PullRequest {
   const { schema: _schema, comments: _comments, reviews: _reviews, ...fields } = record;
-  return { ...fields, labels: [...record.labels], headSha: currentHeadSha ?? record.headSha };
+  return { ...fields, labels: [...record.labels], headSha: currentHeadSha ?? record.headSha, authorIsBot: isBotLogin(record.author) };
+}
+
+/** The port's view of a stored review. */
+export function toReview(review: ReviewRecord): Review {
+  return { ...review, reviewerIsBot: isBotLogin(review.reviewer) };
 }
 
 function check<T extends TSchema>(schema: T, tag: string, value: unknown, file: string): Static<T> {

@@ -3,14 +3,16 @@ import type {
   Comment,
   CommitStatus,
   Forge,
+  MergedPullRequest,
   MergeMethod,
+  MergeOptions,
   OpenPullRequestInput,
   PullRequest,
   PullRequestState,
   Review,
   ReviewState,
 } from '../port.js';
-import { newPullRequestRecord, newStatusesRecord, toPullRequest, type PullRequestRecord } from './pull-request-record.js';
+import { newPullRequestRecord, newStatusesRecord, toPullRequest, toReview, type PullRequestRecord, type ReviewRecord } from './pull-request-record.js';
 import type { RecordStore } from './record-store.js';
 
 /** A merge the backend is asked to make; `message` is the whole commit message. */
@@ -32,7 +34,13 @@ export interface ForgeBackend {
   user(): Promise<string>;
   /** Creates the merge (or squash) commit of `headSha` on `base`, moves `base` to it and returns its sha. */
   merge(request: MergeRequest): Promise<string>;
+  /** The first parent of a merge commit this backend made: the base before the merge. */
+  firstParent(mergeSha: string): Promise<string>;
+  /** The paths that differ between the merge base of `baseSha` and `headSha`, and `headSha`; sorted. */
+  changedFiles(baseSha: string, headSha: string): Promise<string[]>;
 }
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /**
  * The pull-request rules shared by `LocalForge` and `FakeForge`, so the two cannot drift: they
@@ -98,11 +106,18 @@ export class RecordForge implements Forge {
     return this.view(record);
   }
 
-  async mergePullRequest(number: number, options: { method?: MergeMethod; commitTitle?: string } = {}): Promise<PullRequest> {
+  async mergePullRequest(number: number, options: MergeOptions = {}): Promise<MergedPullRequest> {
     const method = options.method ?? 'merge';
+    if (options.sha !== undefined && !FULL_SHA.test(options.sha)) {
+      throw new UsageError(`"${options.sha}" is not a full commit sha`, { number, sha: options.sha });
+    }
     const record = await this.store.update(number, async (r) => {
       if (r.state !== 'open') throw new ForgeError(`#${number} is ${r.state} and cannot be merged`, { number, state: r.state });
       const headSha = await this.requireBranch(r.head);
+      if (options.sha !== undefined && options.sha !== headSha) {
+        const message = `#${number} was not merged: its head is no longer ${options.sha} but ${headSha}`;
+        throw new ForgeError(message, { number, expected: options.sha, head: headSha });
+      }
       const message =
         method === 'squash'
           ? (options.commitTitle ?? `${r.title} (#${number})`)
@@ -110,7 +125,8 @@ export class RecordForge implements Forge {
       const mergeCommitSha = await this.backend.merge({ head: r.head, headSha, base: r.base, method, message });
       return { ...r, state: 'merged', headSha, mergeCommitSha, updatedAt: this.timestamp() };
     });
-    return this.view(record);
+    const merged = await this.view(record);
+    return { ...merged, state: 'merged', mergeCommitSha: record.mergeCommitSha! };
   }
 
   async addLabels(number: number, labels: string[]): Promise<void> {
@@ -147,8 +163,27 @@ export class RecordForge implements Forge {
     return { ...record.comments.find((comment) => comment.id === id)! };
   }
 
+  /** Removes the first comment that carries `marker`, the one `upsertComment` edits. */
+  async deleteComment(number: number, marker: string): Promise<void> {
+    if (!marker) throw new UsageError('deleteComment needs a marker', { number });
+    await this.store.update(number, (r) => {
+      const existing = r.comments.find((comment) => comment.body.includes(marker));
+      return existing ? { ...r, comments: r.comments.filter((c) => c !== existing) } : r;
+    });
+  }
+
+  /** An unmerged pull request against its base as it is now; a merged one against the base it was merged into. */
+  async listChangedFiles(number: number): Promise<string[]> {
+    const record = await this.readRecord(number);
+    if (record.mergeCommitSha !== null) {
+      return this.backend.changedFiles(await this.backend.firstParent(record.mergeCommitSha), record.headSha);
+    }
+    const headSha = (await this.backend.branchSha(record.head)) ?? record.headSha;
+    return this.backend.changedFiles(await this.requireBranch(record.base), headSha);
+  }
+
   async listReviews(number: number): Promise<Review[]> {
-    return (await this.readRecord(number)).reviews.map((review) => ({ ...review }));
+    return (await this.readRecord(number)).reviews.map(toReview);
   }
 
   async submitReview(number: number, review: { state: ReviewState; body?: string; reviewer?: string }): Promise<Review> {
@@ -157,14 +192,14 @@ export class RecordForge implements Forge {
       throw new UsageError(`a ${review.state} review needs a body`, { number, state: review.state });
     }
     const reviewer = review.reviewer ?? (await this.backend.user());
-    let submitted: Review | undefined;
+    let submitted: ReviewRecord | undefined;
     await this.store.update(number, async (r) => {
       if (r.state !== 'open') throw new ForgeError(`#${number} is ${r.state} and cannot be reviewed`, { number, state: r.state });
       const commitSha = await this.requireBranch(r.head);
       submitted = { id: nextId(r.reviews), reviewer, state: review.state, body, commitSha, submittedAt: this.timestamp() };
       return { ...r, reviews: [...r.reviews, submitted], updatedAt: submitted.submittedAt };
     });
-    return { ...submitted! };
+    return toReview(submitted!);
   }
 
   /** The latest status of a context replaces the earlier one. */
