@@ -22,7 +22,7 @@ export interface ManualReviewOptions {
    * cairn's own commit that only records an approval, the commit that was approved.
    */
   approvedCommits?: readonly string[];
-  /** Logins that are automation, besides GitHub's `name[bot]` accounts. */
+  /** Logins that are automation besides those the forge marks as bots (a PAT of a machine user, say). */
   bots?: readonly string[];
 }
 
@@ -37,13 +37,13 @@ export function evaluateManualReview(options: ManualReviewOptions): ManualReview
   const { pullRequest } = options;
   const current = new Set([pullRequest.headSha, ...(options.approvedCommits ?? [])]);
   const bots = new Set((options.bots ?? []).map((login) => login.toLowerCase()));
-  const isBot = (login: string) => /\[bot\]$/i.test(login) || bots.has(login.toLowerCase());
+  const isBot = (review: Review) => review.reviewerIsBot || bots.has(review.reviewer.toLowerCase());
 
   const latest = new Map<string, Review>();
   for (const review of [...options.reviews].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id - b.id)) {
     if (review.state !== 'COMMENTED') latest.set(review.reviewer, review);
   }
-  const eligible = [...latest.values()].filter((review) => review.reviewer !== pullRequest.author && !isBot(review.reviewer));
+  const eligible = [...latest.values()].filter((review) => review.reviewer !== pullRequest.author && !isBot(review));
   const blocking = eligible.find((review) => review.state === 'CHANGES_REQUESTED');
   if (blocking) return { state: 'failure', description: `changes requested by ${blocking.reviewer}`, approval: null };
 

@@ -7,7 +7,7 @@ const OLD = 'a'.repeat(40);
 const pullRequest = { number: 7, author: 'cairn-bot', headSha: HEAD };
 let id = 0;
 const review = (reviewer: string, state: Review['state'], commitSha = HEAD, minute = 0): Review => ({
-  id: ++id, reviewer, state, body: '', commitSha, submittedAt: `2026-12-01T10:${String(minute).padStart(2, '0')}:00Z`,
+  id: ++id, reviewer, reviewerIsBot: reviewer.endsWith('[bot]'), state, body: '', commitSha, submittedAt: `2026-12-01T10:${String(minute).padStart(2, '0')}:00Z`,
 });
 
 describe('the manual review check', () => {
