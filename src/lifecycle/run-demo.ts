@@ -6,7 +6,7 @@ import { runIngestStage, runValidationCheck, type IngestStageDeps } from '../dat
 import { generateDemoDataset } from '../demo/generate-demo-dataset.js';
 import { LocalForge } from '../forge/local-forge.js';
 import { runInit } from '../init/run-init.js';
-import { GitCli } from '../store/git-cli.js';
+import { cloneRepository, fetchRemote, initRepository, pullFastForward, pushBranch, setCommitIdentity } from '../store/repository-setup.js';
 import { RepoReader } from '../store/repo-reader.js';
 import { runVerify } from '../verify/run-verify.js';
 import { codeCommitFromEnv } from '../registry/code-commit.js';
@@ -61,14 +61,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   step('generate', `${data.images.length} images, 2 Label Studio exports, weak labels, in ${data.outDir}`);
 
   await mkdir(root, { recursive: true });
-  await new GitCli(root).run(['init', '--quiet', '--bare', '--initial-branch=main', remote]);
-  await new GitCli(root).run(['clone', '--quiet', remote, dir]);
-  const cli = new GitCli(dir);
-  await cli.run(['config', 'user.name', 'cairn demo']);
-  await cli.run(['config', 'user.email', 'demo@cairn.invalid']);
+  await initRepository(remote, { bare: true });
+  await cloneRepository(remote, dir);
+  await setCommitIdentity(dir, { name: 'cairn demo', email: 'demo@cairn.invalid' });
   const taxonomy = JSON.parse(await readFile(data.taxonomy, 'utf8'));
   const init = await runInit({ dir, runId: 'demo-init', extraFiles: buildDemoRepositoryFiles(taxonomy, data.dataset.options.projectId) });
-  await cli.run(['push', '--quiet', 'origin', 'main']);
+  await pushBranch(dir, 'main');
   step('init', `model repository with ${init.files.length} files (thresholds, taxonomy, dataset and model configs), pushed`);
 
   const deps: IngestStageDeps = { dir, reader: new RepoReader(dir), forge: new LocalForge({ dir: remote, user: 'cairn-bot', now }), remote: 'origin' };
@@ -79,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     { file: data.secondExport, weak: data.weakLabelsJsonl },
   ];
   for (const [index, batch] of batches.entries()) {
-    await cli.run(['fetch', '--quiet', 'origin']);
+    await fetchRemote(dir);
     const weakLabels = batch.weak ? { file: batch.weak, text: await readFile(batch.weak, 'utf8') } : undefined;
     const { result, pullRequest } = await runIngestStage(deps, {
       dataset: DEMO_DATASET,
@@ -97,12 +95,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     step(`validate ${index + 1}`, `${check.report.passed ? 'passed' : 'FAILED'}${failed.length ? ` (${failed.join(', ')})` : ''}; status cairn/validation set on PR #${pullRequest.number}`);
     await reviewer.submitReview(pullRequest.number, { state: 'APPROVED', body: 'labels look right' });
     const merged = await reviewer.mergePullRequest(pullRequest.number);
-    await cli.run(['pull', '--quiet', '--ff-only', 'origin', 'main']);
+    await pullFastForward(dir, 'main');
     step(`merge ${index + 1}`, `PR #${pullRequest.number} approved by alice and merged as ${merged.mergeCommitSha?.slice(0, 12)}`);
   }
 
   // Train, evaluate and calibrate the first model version on the merged dataset; a reviewer merges its PR.
-  await cli.run(['fetch', '--quiet', 'origin']);
+  await fetchRemote(dir);
   const readImage = verifiedImageReader(fetchImage);
   const codeCommit = await codeCommitFromEnv();
   const progress = options.onProgress ?? (() => undefined);
@@ -120,13 +118,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   step('verify model PR', checked.violations.length === 0 ? `clean: ${checked.checkedFiles} files (schemas, checksums, lineage to the dataset, calibration)` : `${checked.violations.length} violations`);
   await reviewer.submitReview(modelPr.number, { state: 'APPROVED', body: 'metrics look right' });
   const mergedModel = await reviewer.mergePullRequest(modelPr.number);
-  await cli.run(['pull', '--quiet', '--ff-only', 'origin', 'main']);
+  await pullFastForward(dir, 'main');
   step('merge model', `PR #${modelPr.number} approved by alice and merged as ${mergedModel.mergeCommitSha?.slice(0, 12)}`);
 
   const reproduced = await runReproduce({ dir, reader: new RepoReader(dir), ref: 'HEAD', model: DEMO_MODEL, version: trained.version, readImage, codeCommit, onProgress: progress });
   step('reproduce', `${DEMO_MODEL} ${trained.version} retrained: ${reproduced.identical ? 'byte-identical' : 'DIFFERENT'} (sha256 ${reproduced.actual.slice(0, 16)}…)`);
 
-  await cli.run(['fetch', '--quiet', 'origin']);
+  await fetchRemote(dir);
   const again = await runIngestStage(deps, { dataset: DEMO_DATASET, source: exportFileSource(data.secondExport), fetchImage, runId: 'demo-ingest-again', now, base: 'origin/main' });
   step('ingest again', again.pullRequest ? `unexpected PR #${again.pullRequest.number}` : `the same export again: nothing new, nothing written (${again.result.tasks} tasks read)`);
   const retrain = await runTrainStage({ forge: deps.forge, remote: 'origin' }, { ...trainOptions, runId: 'demo-train-again' });

@@ -3,7 +3,6 @@ import type { Forge, PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
 import { formatMetric } from './format-metric.js';
 import { describeRetrainReasons } from './plan-model-version.js';
-import { GitCli } from '../store/git-cli.js';
 import { runTrain, type TrainOptions, type TrainResult } from './run-train.js';
 
 export interface TrainStageDeps {
@@ -17,9 +16,13 @@ export interface TrainStageDeps {
  * a pull request proposing it, its metrics in the body. Nothing to train: no branch, no pull request.
  */
 export async function runTrainStage(deps: TrainStageDeps, options: Omit<TrainOptions, 'branch' | 'push'>): Promise<{ result: TrainResult; pullRequest: PullRequest | null }> {
-  const result = await runTrain({ ...options, branch: (version) => new StageBranch('train', options.model, version).toString() });
+  const result = await runTrain({
+    ...options,
+    branch: (version) => new StageBranch('train', options.model, version).toString(),
+    // The store's push: a lost race re-plans on the remote's new tip instead of failing.
+    ...(deps.remote ? { push: { remote: deps.remote } } : {}),
+  });
   if (result.kind !== 'trained') return { result, pullRequest: null };
-  if (deps.remote) await new GitCli(options.dir).run(['push', '--quiet', deps.remote, `refs/heads/${result.branch}:refs/heads/${result.branch}`]);
   const pullRequest = await deps.forge.openPullRequest({
     head: result.branch,
     base: options.base.replace(/^origin\//, ''),

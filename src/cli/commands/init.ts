@@ -9,10 +9,10 @@ export function registerInit(program: Command, context: CliContext): void {
     .command('init')
     .description('make the directory a cairn model repository: git init if needed, then commit the default thresholds')
     .action(async () => {
-      const [{ runInit }, { GitCli }] = await Promise.all([import('../../init/run-init.js'), import('../../store/git-cli.js')]);
+      const [{ runInit }, { initRepository }] = await Promise.all([import('../../init/run-init.js'), import('../../store/repository-setup.js')]);
       const dir = context.dir();
       await mkdir(dir, { recursive: true });
-      if (!hasGit(dir)) await new GitCli(dir).run(['init', '--quiet', '--initial-branch=main']);
+      if (!hasGit(dir)) await initRepository(dir);
       const result = await runInit({ dir, runId: runIdFromEnv() });
       context.output.out(
         result.commit

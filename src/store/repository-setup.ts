@@ -1,0 +1,39 @@
+import { GitCli } from './git-cli.js';
+
+/**
+ * The git verbs that set up and synchronise a repository — what `cairn init` and the embedded
+ * demo need outside a stage. Stages write through `commitStage`; nothing outside `src/store`
+ * builds a git command line.
+ */
+
+/** A new repository at `dir` whose first branch is `branch`; `bare` for a stand-in remote. */
+export async function initRepository(dir: string, options: { bare?: boolean; branch?: string } = {}): Promise<void> {
+  await new GitCli(dir).run(['init', '--quiet', ...(options.bare ? ['--bare'] : []), `--initial-branch=${options.branch ?? 'main'}`, dir]);
+}
+
+/** A clone of `remote` at `dir`, its remote named `origin`. */
+export async function cloneRepository(remote: string, dir: string): Promise<void> {
+  await new GitCli(process.cwd()).run(['clone', '--quiet', remote, dir]);
+}
+
+/** The author and committer of this repository's commits. */
+export async function setCommitIdentity(dir: string, identity: { name: string; email: string }): Promise<void> {
+  const cli = new GitCli(dir);
+  await cli.run(['config', 'user.name', identity.name]);
+  await cli.run(['config', 'user.email', identity.email]);
+}
+
+/** Updates the remote-tracking branches of `remote`. */
+export async function fetchRemote(dir: string, remote = 'origin'): Promise<void> {
+  await new GitCli(dir).run(['fetch', '--quiet', remote], { GIT_TERMINAL_PROMPT: '0' });
+}
+
+/** Publishes a local branch to the branch of the same name on `remote`. */
+export async function pushBranch(dir: string, branch: string, remote = 'origin'): Promise<void> {
+  await new GitCli(dir).run(['push', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`], { GIT_TERMINAL_PROMPT: '0' });
+}
+
+/** Brings the checked-out branch up to `remote`'s, refusing anything but a fast-forward. */
+export async function pullFastForward(dir: string, branch: string, remote = 'origin'): Promise<void> {
+  await new GitCli(dir).run(['pull', '--quiet', '--ff-only', remote, branch], { GIT_TERMINAL_PROMPT: '0' });
+}
