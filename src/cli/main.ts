@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './build-program.js';
 import { EXIT, exitCodeFor } from './exit-code.js';
-import { describeError, processOutput, type Output } from './output.js';
+import { describeError } from '../describe-error.js';
+import { processOutput, type Output } from './output.js';
 
 /** Runs `cairn <argv>` and returns its exit code; never throws. The only place exit codes are decided. */
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {

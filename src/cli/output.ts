@@ -1,5 +1,3 @@
-import { CairnError } from '../errors.js';
-import { redact, secretsFromEnv } from '../redact.js';
 
 /** Where commands write. Injected so tests can capture output. */
 export interface Output {
@@ -14,19 +12,4 @@ export const processOutput: Output = {
 
 export function printJson(output: Output, value: unknown): void {
   output.out(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/**
- * The line a failure is reported with, by the CLI and the workflow entries. Credentials the
- * process holds (`secretsFromEnv`) or that any URL in the text carries are masked: the last line
- * of defence behind the adapters that format URLs into messages.
- */
-export function describeError(error: unknown, secrets: readonly string[] = secretsFromEnv()): string {
-  return redact(describeUnredacted(error), secrets);
-}
-
-function describeUnredacted(error: unknown): string {
-  if (error instanceof CairnError) return `cairn: ${error.message} [${error.code}]`;
-  if (error instanceof Error) return `cairn: unexpected failure: ${error.stack ?? error.message}`;
-  return `cairn: unexpected failure: ${String(error)}`;
 }

@@ -50,3 +50,14 @@ export function buildValidationComment(report: ValidationReport): string {
     ...report.checks.map((check) => `| ${check.name} | ${icon[check.status]} ${check.status} | ${check.message.replace(/\|/g, '\\|')} |`),
   ].join('\n');
 }
+
+/** The ingest workflow's job summary: the version and its pull request, or "nothing new". */
+export function buildIngestSummary(dataset: string, result: IngestResult, pullRequest: number | null, missing: readonly string[]): string {
+  if (!result.version) return `### ${dataset}: nothing new\n\n${result.tasks} tasks read; nothing written.\n`;
+  const lines = [`### Ingested ${dataset} ${result.version}`, '', `${result.added} new, ${result.updated} corrected from ${result.tasks} tasks; pull request #${pullRequest}.`];
+  if (missing.length > 0) {
+    lines.push('', `${missing.length} image(s) could not be fetched (recorded; validation fails past max_missing_images):`, '', ...missing.slice(0, 50).map((line) => `- ${line}`));
+    if (missing.length > 50) lines.push(`- … and ${missing.length - 50} more`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportFileSource } from '../../src/dataset/label-studio-source.js';
 import { runIngestStage } from '../../src/dataset/run-ingest-stage.js';
@@ -10,31 +8,15 @@ import { GitCli } from '../../src/store/git-cli.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { tempDir } from '../helpers/git.js';
 import { initModelRepo } from '../helpers/model-repo.js';
+import { runEntry as runScript } from '../helpers/run-entry.js';
 
-const run = promisify(execFile);
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
-const script = (name: string) => new URL(`../../scripts/${name}`, import.meta.url).pathname;
 const FIXTURE = new URL('../fixtures/label-studio/sdk-yolo-export-rectanglelabels.json', import.meta.url).pathname;
 
 let root: string;
 let dir: string;
 let cleanup: () => Promise<void>;
 
-/** Runs a workflow entry the way Actions does: env in, job summary and outputs to files. */
-async function runEntry(name: string, env: Record<string, string>) {
-  const summary = join(root, `${name}.summary.md`);
-  const output = join(root, `${name}.output`);
-  await writeFile(summary, '');
-  await writeFile(output, '');
-  const result = await run(TSX, [script(name)], {
-    cwd: dir,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, ...env },
-  }).then(
-    (ok) => ({ code: 0, stdout: ok.stdout }),
-    (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
-  );
-  return { ...result, summary: await readFile(summary, 'utf8'), output: await readFile(output, 'utf8') };
-}
+const runEntry = (name: string, env: Record<string, string>) => runScript(name, { cwd: dir, scratch: root, env });
 
 beforeAll(async () => {
   ({ path: root, cleanup } = await tempDir());
@@ -82,5 +64,14 @@ describe('workflow entries', () => {
     const comments = await forge.listComments(pullRequest!.number);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- cairn:validation:cells -->');
+  });
+
+  it('list-models.ts lists every model for the training matrix, or refuses one that does not exist', async () => {
+    const all = await runEntry('list-models.ts', { BASE_REF: 'HEAD' });
+    expect(all.code).toBe(0);
+    expect(all.output).toMatch(/models<<.*\n\[\]\n/s);
+    const missing = await runEntry('list-models.ts', { BASE_REF: 'HEAD', MODEL: 'cells' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('::error::cairn: model cells has no registry/cells/model.yaml at HEAD');
   });
 });

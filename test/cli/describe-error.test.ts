@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../src/cli/output.js';
+import { describeError } from '../../src/describe-error.js';
 import { InputError } from '../../src/errors.js';
 import { secretsFromEnv } from '../../src/redact.js';
 

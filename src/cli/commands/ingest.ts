@@ -7,7 +7,7 @@ import type { IngestResult } from '../../dataset/run-ingest.js';
 import type { LabelStudioClient } from '../../label-studio/client.js';
 import type { CliContext } from '../context.js';
 import { printJson } from '../output.js';
-import { runIdFromEnv } from '../run-id.js';
+import { runIdFromEnv } from '../../actions/run-id.js';
 
 interface IngestFlags {
   dataset: string;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { findGitDir } from '../../store/git-dir.js';
 import type { CliContext } from '../context.js';
-import { runIdFromEnv } from '../run-id.js';
+import { runIdFromEnv } from '../../actions/run-id.js';
 
 export function registerInit(program: Command, context: CliContext): void {
   program

@@ -6,8 +6,8 @@ import { formatTrain } from '../format-train.js';
 import { EXIT } from '../exit-code.js';
 import { printJson } from '../output.js';
 import { progressBars } from '../progress.js';
-import { modelContext } from '../model-context.js';
-import { runIdFromEnv } from '../run-id.js';
+import { modelContext } from '../../registry/model-context.js';
+import { runIdFromEnv } from '../../actions/run-id.js';
 
 interface TrainFlags {
   datasetVersion?: string;

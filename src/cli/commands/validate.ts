@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-code.js';
 import { printJson } from '../output.js';
-import { runIdFromEnv } from '../run-id.js';
+import { runIdFromEnv } from '../../actions/run-id.js';
 
 export function registerValidate(program: Command, context: CliContext): void {
   program

@@ -8,8 +8,8 @@ import type { RepoReader } from '../store/repo-reader.js';
 export async function modelContext(reader: RepoReader, ref: string, model: string, images: string | undefined): Promise<{ readImage: ItemImageReader; codeCommit: string }> {
   const [{ paths }, { datasetImageReader }, { codeCommitFromEnv }] = await Promise.all([
     import('../artifacts/layout.js'),
-    import('../registry/training-data.js'),
-    import('../registry/code-commit.js'),
+    import('./training-data.js'),
+    import('./code-commit.js'),
   ]);
   const config = await reader.loadArtifact('ModelConfig', ref, paths.modelConfig(model));
   const dataset = await reader.loadArtifact('DatasetConfig', ref, paths.datasetConfig(config.dataset));
