@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { GitCli } from './git-cli.js';
 
 /**
@@ -8,12 +10,14 @@ import { GitCli } from './git-cli.js';
 
 /** A new repository at `dir` whose first branch is `branch`; `bare` for a stand-in remote. */
 export async function initRepository(dir: string, options: { bare?: boolean; branch?: string } = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
   await new GitCli(dir).run(['init', '--quiet', ...(options.bare ? ['--bare'] : []), `--initial-branch=${options.branch ?? 'main'}`, dir]);
 }
 
 /** A clone of `remote` at `dir`, its remote named `origin`. */
 export async function cloneRepository(remote: string, dir: string): Promise<void> {
-  await new GitCli(process.cwd()).run(['clone', '--quiet', remote, dir]);
+  await mkdir(dirname(dir), { recursive: true });
+  await new GitCli(dirname(dir)).run(['clone', '--quiet', remote, dir]);
 }
 
 /** The author and committer of this repository's commits. */
