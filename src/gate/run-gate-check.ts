@@ -1,11 +1,14 @@
 import { UsageError, WriteOnceError } from '../errors.js';
 import type { Forge, PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
+import type { ItemImageReader } from '../registry/training-data.js';
 import { buildGateComment, DECISION_MEANING, GATE_COMMENT_MARKER } from './gate-comment.js';
 import { runGate, type GateDeps, type GateResult } from './run-gate.js';
 
-export interface GateCheckDeps extends GateDeps {
+export interface GateCheckDeps extends Omit<GateDeps, 'readImage'> {
   forge: Forge;
+  /** The image reader of a model's dataset, built from trusted configuration (the base's). */
+  imageReader: (model: string) => Promise<ItemImageReader>;
   /** Push the decision to this remote (the workflow's `origin`); omit to commit locally. */
   remote?: string;
 }
@@ -34,7 +37,7 @@ export async function runGateCheck(deps: GateCheckDeps, options: GateCheckOption
   if (!branch || branch.stage !== 'train') throw new UsageError(`pull request #${pr.number} (${pr.head}) is not a cairn model pull request`, { pullRequest: pr.number, head: pr.head });
   let gate: GateResult;
   try {
-    gate = await runGate(deps, {
+    gate = await runGate({ dir: deps.dir, reader: deps.reader, readImage: await deps.imageReader(branch.subject) }, {
       model: branch.subject,
       version: branch.version,
       ref: pr.headSha,
