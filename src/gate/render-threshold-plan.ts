@@ -54,7 +54,7 @@ export function renderThresholdPlan(view: ThresholdPlanView): ThresholdPlanComme
   if (flips.length > 0) {
     sections.push({
       open: ['| model | version | decision now → with this change | what changed |', '| --- | --- | --- | --- |'],
-      rows: flips.map((d) => `| ${d.model} | ${d.model_version} | ${d.current} → **${d.proposed}** | ${d.changes.map(describeChange).join('<br>')} |`),
+      rows: flips.map((d) => `| ${d.model} | ${d.model_version} | ${d.current} → **${d.proposed}** | ${d.changes.filter(decides).map(describeChange).join('<br>')} |`),
       close: [''],
     });
   }
@@ -89,6 +89,11 @@ export function renderThresholdPlan(view: ThresholdPlanView): ThresholdPlanComme
 
 function describeFile({ file, changes }: { file: string; changes: ThresholdChange[] }): string {
   return changes.length === 0 ? `- \`${file}\`: unchanged` : `- \`${file}\`: ${changes.map((c) => `\`${c.key}\` ${show(c.before)} → ${show(c.after)}`).join(', ')}`;
+}
+
+/** A rule that moved between pass and skipped did not change any decision: left out of the comment. */
+function decides(change: RuleChange): boolean {
+  return [change.before.outcome, change.after.outcome].some((outcome) => outcome === 'fail' || outcome === 'review');
 }
 
 function describeChange(change: RuleChange): string {
