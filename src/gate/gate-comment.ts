@@ -19,7 +19,7 @@ export function buildGateComment(decision: GateDecisionV2): string {
   const compared = !baseline
     ? 'No model is in production: judged on the absolute thresholds alone.'
     : baseline.comparable
-      ? `Compared with production **${baseline.model_version}**, run again with its own calibration on the same ${split.items} test items.`
+      ? `Compared with production **${baseline.model_version}**, run again with its own calibration on the same test items.`
       : `Production **${baseline.model_version}** has another taxonomy: its classes cannot be compared one by one, so a person must review.`;
   const next: Record<Decision, string> = {
     approve: 'Merging records the model and its decision; its rollout starts with a promotion pull request.',
@@ -34,7 +34,28 @@ export function buildGateComment(decision: GateDecisionV2): string {
     '',
     next[decision.decision],
     '',
+    ...describeDeciders(decision),
+    `<details><summary>All ${decision.rules.length} rules</summary>`,
+    '',
     ...formatGateRulesMarkdown(decision.rules),
     '',
+    '</details>',
+    '',
   ].join('\n');
+}
+
+/** The rules that decided: those that failed, then those that asked for a review (the first few of each). */
+function describeDeciders(decision: GateDecisionV2): string[] {
+  const lines: string[] = [];
+  for (const outcome of ['fail', 'review'] as const) {
+    const rules = decision.rules.filter((rule) => rule.outcome === outcome);
+    if (rules.length === 0) continue;
+    const shown = rules.slice(0, 5).map((rule) => {
+      const value = rule.value === null ? '' : ` ${rule.value.toFixed(4)}, needs ${rule.comparator} ${rule.threshold}`;
+      return `\`${rule.metric}\`${value}${rule.note ? ` (${rule.note})` : ''}`;
+    });
+    const more = rules.length > shown.length ? `, and ${rules.length - shown.length} more` : '';
+    lines.push(`- **${rules.length} ${outcome === 'fail' ? 'failed' : rules.length === 1 ? 'asks for a review' : 'ask for a review'}**: ${shown.join('; ')}${more}`);
+  }
+  return lines.length === 0 ? ['Every rule passed or did not apply.', ''] : [...lines, ''];
 }
