@@ -23,20 +23,28 @@ export async function readRecordedDecisions(reader: RepoReader, ref: string): Pr
   const recorded: RecordedDecision[] = [];
   const unreplayable: UnreplayableDecision[] = [];
   const models = (await reader.listDir(ref, 'registry')).filter((entry) => entry.type === 'tree').sort((a, b) => a.name.localeCompare(b.name));
-  for (const model of models) {
-    const versions = (await reader.readTreeEntries(model.oid, model.path)).filter((entry) => entry.type === 'tree' && ModelVersion.isVersion(entry.name));
-    versions.sort((a, b) => ModelVersion.parse(a.name).compare(ModelVersion.parse(b.name)));
-    for (const version of versions) {
-      const gate = (await reader.readTreeEntries(version.oid, version.path)).find((entry) => entry.name === 'gate.json' && entry.type === 'blob');
-      if (!gate) continue;
-      const decision = decodeArtifact('GateDecision', await reader.readBlob(gate.oid), gate.path);
-      if (decision.schema === 'GateDecision/v1') {
-        unreplayable.push({ model: decision.model, model_version: decision.model_version, path: gate.path, decision: decision.decision, reason: 'format 1 recorded no measurements' });
-        continue;
-      }
-      const v2 = decision as GateDecisionV2;
-      recorded.push({ model: v2.model, model_version: v2.model_version, decision: v2.decision, candidate: v2.candidate.measurements, baseline: v2.baseline });
+  // Trees and blobs are read concurrently (the reads wait on the file system); results keep their order.
+  const perModel = await Promise.all(
+    models.map(async (model) => {
+      const versions = (await reader.readTreeEntries(model.oid, model.path)).filter((entry) => entry.type === 'tree' && ModelVersion.isVersion(entry.name));
+      versions.sort((a, b) => ModelVersion.parse(a.name).compare(ModelVersion.parse(b.name)));
+      return Promise.all(
+        versions.map(async (version) => {
+          const gate = (await reader.readTreeEntries(version.oid, version.path)).find((entry) => entry.name === 'gate.json' && entry.type === 'blob');
+          return gate ? { path: gate.path, decision: decodeArtifact('GateDecision', await reader.readBlob(gate.oid), gate.path) } : null;
+        }),
+      );
+    }),
+  );
+  for (const read of perModel.flat()) {
+    if (!read) continue;
+    const { path, decision } = read;
+    if (decision.schema === 'GateDecision/v1') {
+      unreplayable.push({ model: decision.model, model_version: decision.model_version, path, decision: decision.decision, reason: 'format 1 recorded no measurements' });
+      continue;
     }
+    const v2 = decision as GateDecisionV2;
+    recorded.push({ model: v2.model, model_version: v2.model_version, decision: v2.decision, candidate: v2.candidate.measurements, baseline: v2.baseline });
   }
   return { recorded, unreplayable };
 }
