@@ -50,7 +50,9 @@ export async function runGateCheck(deps: GateCheckDeps, options: GateCheckOption
     });
   } catch (error) {
     if (error instanceof WriteOnceError) {
-      await deps.forge.setStatus({ context: GATE_STATUS, sha: pr.headSha, state: 'failure', description: `gate.json records ${String(error.data.recorded)}; the gate now gives ${String(error.data.now)}` });
+      const [recorded, now] = [String(error.data.recorded), String(error.data.now)];
+      const description = `gate.json records ${recorded}; the gate now ${recorded === now ? `gives ${now} by other rules` : `gives ${now}`}: close and retrain`;
+      await deps.forge.setStatus({ context: GATE_STATUS, sha: pr.headSha, state: 'failure', description });
     }
     throw error;
   }

@@ -91,7 +91,7 @@ export async function runGate(deps: GateDeps, options: GateOptions): Promise<Gat
       if (recorded && sameGateDecision(recorded, decision)) return { subject: `cairn: gate ${options.model} ${options.version}: already decided`, files: [], value: { parent } };
       if (recorded) {
         throw new WriteOnceError(
-          `${path} already records ${recorded.decision}${recorded.schema === 'GateDecision/v1' ? ' (format 1)' : ''}; gating again now gives ${decision.decision}: a recorded decision is never rewritten (the threshold plan shows what other thresholds would decide)`,
+          `${path} already records ${recorded.decision}${recorded.schema === 'GateDecision/v1' ? ' (format 1)' : ''}; gating again now gives ${decision.decision}${recorded.decision === decision.decision ? ' by other rules, thresholds or baseline' : ''}: a recorded decision is never rewritten (the threshold plan shows what other thresholds would decide)`,
           { file: path, rule: 'write-once', recorded: recorded.decision, now: decision.decision },
         );
       }

@@ -25,7 +25,7 @@ import { runVerify } from '../../src/verify/run-verify.js';
 import { datasetFiles, modelVersionFiles, ref, rolloutFile, taxonomyFile } from '../helpers/builders.js';
 import { headOf, statusOf, tempDir } from '../helpers/git.js';
 import { FakeGitHub } from '../forge/github-server.js';
-import { loopbackOnly, TOKENS } from '../forge/github-harness.js';
+import { loopbackOnly, rejection, TOKENS } from '../forge/github-harness.js';
 
 // The demo lifecycle up to a merged model (what `npm start` runs, on 300 images), then the gate:
 // the first model, a degraded candidate, a borderline one and a production on another taxonomy.
@@ -160,6 +160,13 @@ describe('the gate check of a model pull request', () => {
     const comments = (await forge.listComments(pullRequest!.number)).filter((c) => c.body.includes(GATE_COMMENT_MARKER));
     expect(comments.map((c) => c.body)).toEqual([buildGateComment(gate.decision)]);
     expect(comments[0]!.body).toContain('### Gate: shapes 1.1.0 — **reject**');
+
+    // Judged again by other thresholds and no production (branch `strict`): the recorded decision
+    // stands, the check fails naming both, and nothing is pushed.
+    const refused = await rejection(runGateCheck(deps, { pullRequest: pullRequest!.number, baseRef: 'strict', runId: 'test-3', now }));
+    expect(refused).toMatchObject({ code: 'E_WRITE_ONCE', data: { file: 'registry/shapes/1.1.0/gate.json', recorded: 'reject', now: 'reject' } });
+    expect(await headOf(demo.remote, 'refs/heads/cairn/train/shapes/1.1.0')).toBe(gate.commit);
+    expect((await forge.getStatuses(gate.commit!)).find((s) => s.context === 'cairn/gate')).toEqual({ context: 'cairn/gate', state: 'failure', description: 'gate.json records reject; the gate now gives reject by other rules: close and retrain', sha: gate.commit });
   }, 180_000);
 
   it('sends a borderline candidate to manual review, and says so on GitHub', async () => {
