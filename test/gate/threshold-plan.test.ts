@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { LocalForge } from '../../src/forge/local-forge.js';
 import { applyThresholdPlanComment } from '../../src/gate/apply-threshold-plan-comment.js';
 import { renderThresholdPlan } from '../../src/gate/render-threshold-plan.js';
 import { runThresholdPlan, type ThresholdPlan } from '../../src/gate/run-threshold-plan.js';
@@ -125,6 +130,24 @@ describe('cairn thresholds plan', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out.join(''))).toMatchObject({ flipped: 3, unreplayable: [{ model: 'digits' }], rollout: { moves: [{ model: 'shapes', nextProposed: 50 }] } });
   });
+});
+
+describe('the workflow entry (scripts/threshold-plan.ts)', () => {
+  it('posts the plan on the pull request and writes it to the job summary and outputs', async () => {
+    const pr = await new LocalForge({ dir, user: 'alice' }).openPullRequest({ head: 'stricter', base: 'main', title: 'Stricter class F1', body: '' });
+    const summary = join(dir, '.git', 'step-summary.md');
+    const output = join(dir, '.git', 'step-output');
+    await Promise.all([writeFile(summary, ''), writeFile(output, '')]);
+    const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+    const script = new URL('../../scripts/threshold-plan.ts', import.meta.url).pathname;
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, PR_NUMBER: String(pr.number), BASE_REF: 'main', HEAD_REF: 'stricter' };
+    await promisify(execFile)(tsx, [script], { cwd: dir, env });
+
+    const comments = await new LocalForge({ dir }).listComments(pr.number);
+    expect(comments.map((c) => c.body)).toEqual([plan.comment.parts[0]!.body]);
+    expect(await readFile(summary, 'utf8')).toContain(plan.comment.parts[0]!.body);
+    expect(await readFile(output, 'utf8')).toMatch(/^flipped<<.*\n3\n/);
+  }, 60_000);
 });
 
 describe('the plan comment on GitHub', () => {
