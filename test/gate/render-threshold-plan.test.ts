@@ -4,17 +4,9 @@ import type { GateMeasurements } from '../../src/gate/gate-measurements.js';
 import { renderThresholdPlan, type ThresholdPlanView } from '../../src/gate/render-threshold-plan.js';
 import { replayDecisions, type RecordedDecision, type ReplayedDecision } from '../../src/gate/replay-decisions.js';
 import { COMMENT_LIMIT } from '../../src/forge/split-comment.js';
+import { SHIPPED } from './recorded-gates.js';
 
-const current: GateThresholds = {
-  min_macro_f1: 0.85,
-  min_class_f1: 0.7,
-  min_ap50: 0.5,
-  max_regression: { macro_f1: 0.02, class_f1: 0.05, ap50: 0.03, region_class_ap: 0.05 },
-  reject_on_regression: true,
-  max_bias_delta: 0.1,
-  max_ece: 0.1,
-  manual_review_margin: 0.02,
-};
+const current: GateThresholds = SHIPPED;
 const stricter: GateThresholds = { ...current, min_class_f1: 0.8 };
 
 function record(model: string, version: string, square: number): RecordedDecision {
