@@ -35,6 +35,11 @@ export async function runGateCheck(deps: GateCheckDeps, options: GateCheckOption
   const pr = await deps.forge.getPullRequest(options.pullRequest);
   const branch = StageBranch.parse(pr.head);
   if (!branch || branch.stage !== 'train') throw new UsageError(`pull request #${pr.number} (${pr.head}) is not a cairn model pull request`, { pullRequest: pr.number, head: pr.head });
+  if (!deps.remote) {
+    // Without a remote the local branch is the pull request's branch: a stale one would get the decision.
+    const local = await deps.reader.resolveCommit(`refs/heads/${pr.head}`).catch(() => null);
+    if (local && local !== pr.headSha) throw new UsageError(`${pr.head} is at ${local.slice(0, 12)} here, but pull request #${pr.number} is at ${pr.headSha.slice(0, 12)}: fetch it, or give the remote`, { pullRequest: pr.number, branch: pr.head });
+  }
   let gate: GateResult;
   try {
     gate = await runGate({ dir: deps.dir, reader: deps.reader, readImage: await deps.imageReader(branch.subject) }, {

@@ -19,6 +19,7 @@ import { runCalibrate } from '../../src/registry/run-calibrate.js';
 import { runTrainStage } from '../../src/registry/run-train-stage.js';
 import { datasetImageReader, type ItemImageReader } from '../../src/registry/training-data.js';
 import type { FileWrite } from '../../src/store/commit-files.js';
+import { GitCli } from '../../src/store/git-cli.js';
 import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
 import { runVerify } from '../../src/verify/run-verify.js';
@@ -34,6 +35,8 @@ let cleanup: () => Promise<void>;
 let demo: DemoReport;
 let images: string;
 let readImage: ItemImageReader;
+/** main once 1.0.0 is gated, before anything is in production. */
+let firstGated: string;
 const now = () => new Date('2026-12-01T12:00:00.000Z');
 const shippedGating = readFileSync(new URL('../../thresholds/gating.yaml', import.meta.url), 'utf8');
 /** A team's thresholds that a small demo model meets: the gate's outcome then turns on regressions. */
@@ -105,6 +108,7 @@ describe('cairn gate', () => {
     expect(result.code, result.err).toBe(0);
     expect(JSON.parse(result.out)).toMatchObject({ outcome: 'unchanged', commit: null, decision: { decision: 'approve' } });
     expect(await headOf(demo.dir)).toBe(head);
+    firstGated = head!;
   });
 
   it('refuses a different decision for a version already decided, naming both, and writes nothing', async () => {
@@ -199,6 +203,33 @@ describe('the gate check of a model pull request', () => {
       expect(github.violations).toEqual([]);
     }
   }, 120_000);
+
+  it('approves the first model on a pull request over GitHub, its decision already recorded: comment and status only', async () => {
+    const github = await FakeGitHub.start({ owner: 'acme', repo: 'models', tokens: TOKENS, bots: ['cairn-bot'], branches: { main: firstGated, 'cairn/train/shapes/1.0.0': firstGated }, now });
+    try {
+      const forge = new GitHubForge({ token: 'bot-token', owner: 'acme', repo: 'models', baseUrl: github.url, fetch: loopbackOnly });
+      const pr = await forge.openPullRequest({ head: 'cairn/train/shapes/1.0.0', base: 'main', title: 'Model shapes 1.0.0', body: '' });
+      const deps = { dir: demo.dir, reader: new RepoReader(demo.dir), forge, imageReader: async () => readImage };
+      // The demo's local model branch is older than the pull request's head (main's commit here):
+      // without a remote the decision would land on a stale branch, so the check refuses.
+      const stale = await headOf(demo.dir, 'refs/heads/cairn/train/shapes/1.0.0');
+      expect(await rejection(runGateCheck(deps, { pullRequest: pr.number, baseRef: firstGated, runId: 'test', now }))).toMatchObject({ code: 'E_USAGE' });
+      expect(await headOf(demo.dir, 'refs/heads/cairn/train/shapes/1.0.0')).toBe(stale);
+      await new GitCli(demo.dir).run(['branch', '-D', 'cairn/train/shapes/1.0.0']);
+      github.requests.splice(0);
+      const { gate } = await runGateCheck(deps, { pullRequest: pr.number, baseRef: firstGated, runId: 'test', now });
+
+      expect(gate).toMatchObject({ outcome: 'unchanged', commit: null, head: firstGated, decision: { decision: 'approve', baseline: null } });
+      const writes = github.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.path, r.body]);
+      expect(writes).toEqual([
+        ['POST', `/repos/acme/models/issues/${pr.number}/comments`, { body: buildGateComment(gate.decision) }],
+        ['POST', `/repos/acme/models/statuses/${firstGated}`, { state: 'success', context: 'cairn/gate', description: 'approved: may roll out' }],
+      ]);
+    } finally {
+      await github.close();
+      expect(github.violations).toEqual([]);
+    }
+  });
 
   it('asks for a review when production has another taxonomy, and a dry run writes nothing', async () => {
     const taxonomy = taxonomyFile('taxonomy_v0', ['circle', 'square']);
