@@ -3,19 +3,21 @@ import { readPackageVersion } from '../package-root.js';
 import { assertRepositoryDir } from './assert-repository-dir.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerGate } from './commands/gate.js';
 import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerModels } from './commands/models.js';
 import { registerPr } from './commands/pr.js';
 import { registerTaxonomy } from './commands/taxonomy.js';
+import { registerThresholds } from './commands/thresholds.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
 
-const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerTrain, registerEvaluate, registerVerify, registerHistory, registerModels, registerPr, registerDemo];
+const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerTrain, registerEvaluate, registerGate, registerThresholds, registerVerify, registerHistory, registerModels, registerPr, registerDemo];
 
 /** Commands that run without an existing model repository: `init` makes one, `demo` makes its own. */
 const OUTSIDE_A_REPOSITORY = new Set(['init', 'demo']);

@@ -48,13 +48,15 @@ export function replayDecisions(records: readonly RecordedDecision[], current: G
     for (const rule of after.rules) {
       const old = earlier.get(`${rule.rule} ${rule.metric}`);
       if (old && old.outcome === rule.outcome) continue;
+      // A rule switched off records no value; the one it had before is what changed hands.
+      const value = rule.value ?? old?.value ?? null;
       changes.push({
         rule: rule.rule,
         metric: rule.metric,
-        value: rule.value,
+        value,
         before: { threshold: old?.threshold ?? null, outcome: old?.outcome ?? 'skipped' },
         after: { threshold: rule.threshold, outcome: rule.outcome },
-        margin: rule.value === null || rule.threshold === null ? null : rule.comparator === '>=' ? rule.value - rule.threshold : rule.threshold - rule.value,
+        margin: value === null || rule.threshold === null ? null : rule.comparator === '>=' ? value - rule.threshold : rule.threshold - value,
       });
     }
     return { model: record.model, model_version: record.model_version, recorded: record.decision, current: before.decision, proposed: after.decision, changes };

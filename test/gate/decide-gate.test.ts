@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decideGate, type GateThresholds } from '../../src/gate/decide-gate.js';
 import type { GateMeasurements } from '../../src/gate/gate-measurements.js';
+import { SHIPPED } from './recorded-gates.js';
 
-const thresholds: GateThresholds = {
-  min_macro_f1: 0.85,
-  min_class_f1: 0.7,
-  min_ap50: 0.5,
-  max_regression: { macro_f1: 0.02, class_f1: 0.05, ap50: 0.03, region_class_ap: 0.05 },
-  reject_on_regression: true,
-  max_bias_delta: 0.1,
-  max_ece: 0.1,
-  manual_review_margin: 0.02,
-};
+const thresholds: GateThresholds = SHIPPED;
 
 function measured(patch: Partial<GateMeasurements> = {}): GateMeasurements {
   return {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GateThresholds } from '../../src/gate/decide-gate.js';
 import type { GateMeasurements } from '../../src/gate/gate-measurements.js';
-import { renderThresholdPlan } from '../../src/gate/render-threshold-plan.js';
-import { replayDecisions, type RecordedDecision } from '../../src/gate/replay-decisions.js';
+import { renderThresholdPlan, type ThresholdPlanView } from '../../src/gate/render-threshold-plan.js';
+import { replayDecisions, type RecordedDecision, type ReplayedDecision } from '../../src/gate/replay-decisions.js';
 import { COMMENT_LIMIT } from '../../src/forge/split-comment.js';
+import { SHIPPED } from './recorded-gates.js';
 
-const current: GateThresholds = {
-  min_macro_f1: 0.85,
-  min_class_f1: 0.7,
-  min_ap50: 0.5,
-  max_regression: { macro_f1: 0.02, class_f1: 0.05, ap50: 0.03, region_class_ap: 0.05 },
-  reject_on_regression: true,
-  max_bias_delta: 0.1,
-  max_ece: 0.1,
-  manual_review_margin: 0.02,
-};
+const current: GateThresholds = SHIPPED;
 const stricter: GateThresholds = { ...current, min_class_f1: 0.8 };
 
 function record(model: string, version: string, square: number): RecordedDecision {
@@ -22,18 +14,29 @@ function record(model: string, version: string, square: number): RecordedDecisio
   return { model, model_version: version, decision: 'approve', candidate, baseline: null };
 }
 
+function view(replayed: ReplayedDecision[], patch: Partial<ThresholdPlanView> = {}): ThresholdPlanView {
+  return {
+    gating: { file: 'thresholds/gating.yaml', changes: [{ key: 'min_class_f1', before: 0.7, after: 0.8 }] },
+    rollout: { file: 'thresholds/rollout.yaml', changes: [], moves: [] },
+    replayed,
+    unreplayable: [],
+    ...patch,
+  };
+}
+
 describe('the threshold plan comment', () => {
   it('lists the decisions that would flip with the rule, value, thresholds and margin, the rest collapsed', () => {
     const replayed = replayDecisions([record('shapes', '1.0.0', 0.91), record('shapes', '1.1.0', 0.785), record('digits', '2.0.0', 0.72)], current, stricter);
-    const plan = renderThresholdPlan('thresholds/gating.yaml', [{ key: 'min_class_f1', before: 0.7, after: 0.8 }], replayed);
+    const plan = renderThresholdPlan(view(replayed));
 
     expect(plan.flipped).toBe(2);
     expect(plan.parts).toHaveLength(1);
     expect(plan.parts[0]!.body).toMatchInlineSnapshot(`
       "<!-- cairn:threshold-plan -->
-      ### Threshold plan: 2 recorded gate decisions of 3 would change
+      ### Threshold plan: 2 of 3 recorded gate decisions would change
 
-      \`thresholds/gating.yaml\`: \`min_class_f1\` 0.7 → 0.8
+      - \`thresholds/gating.yaml\`: \`min_class_f1\` 0.7 → 0.8
+      - \`thresholds/rollout.yaml\`: unchanged
 
       | model | version | decision now → with this change | what changed |
       | --- | --- | --- | --- |
@@ -53,7 +56,7 @@ describe('the threshold plan comment', () => {
 
   it('splits a long plan into parts under GitHub’s comment limit, each with its table header', () => {
     const records = Array.from({ length: 3000 }, (_, i) => record(`model-${i % 7}`, `1.${i}.0`, i % 2 === 0 ? 0.75 : 0.95));
-    const plan = renderThresholdPlan('thresholds/gating.yaml', [{ key: 'min_class_f1', before: 0.7, after: 0.8 }], replayDecisions(records, current, stricter));
+    const plan = renderThresholdPlan(view(replayDecisions(records, current, stricter)));
 
     expect(plan.flipped).toBe(1500);
     expect(plan.parts.length).toBeGreaterThan(1);
