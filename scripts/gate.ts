@@ -4,26 +4,26 @@
 // the trusted checkout), CAIRN_GITHUB_TOKEN or GITHUB_TOKEN, GITHUB_REPOSITORY, and for the
 // images LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY or IMAGES_DIR.
 import * as core from '@actions/core';
-import { requireEnv } from '../src/actions/env.js';
-import { modelContext } from '../src/cli/model-context.js';
-import { describeError } from '../src/cli/output.js';
-import { runIdFromEnv } from '../src/cli/run-id.js';
+import { pushRemoteFromEnv, requireEnv } from '../src/actions/env.js';
+import { runWorkflowStep } from '../src/actions/run-workflow-step.js';
+import { modelContext } from '../src/registry/model-context.js';
+import { runIdFromEnv } from '../src/actions/run-id.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
 import { buildGateComment } from '../src/gate/gate-comment.js';
 import { runGateCheck } from '../src/gate/run-gate-check.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 
-try {
+await runWorkflowStep(async () => {
   const dir = process.cwd();
   const reader = new RepoReader(dir);
   const baseRef = process.env.BASE_REF || 'HEAD';
-  const remote = process.env.PUSH_REMOTE ?? 'origin';
+  const remote = pushRemoteFromEnv();
   const { gate } = await runGateCheck(
     {
       dir,
       reader,
       forge: await forgeFromEnv(dir),
-      ...(remote === '' ? {} : { remote }),
+      ...(remote ? { remote } : {}),
       // Dataset configs from the base: a pull request cannot point the image fetches elsewhere.
       imageReader: async (model) => (await modelContext(reader, baseRef, model, process.env.IMAGES_DIR || undefined)).readImage,
     },
@@ -32,6 +32,4 @@ try {
   core.setOutput('decision', gate.decision.decision);
   core.setOutput('gate', gate.path);
   await core.summary.addRaw(buildGateComment(gate.decision)).write();
-} catch (error) {
-  core.setFailed(describeError(error));
-}
+});

@@ -4,18 +4,16 @@
 // GITHUB_TOKEN, GITHUB_REPOSITORY.
 import * as core from '@actions/core';
 import { requireEnv } from '../src/actions/env.js';
-import { describeError } from '../src/cli/output.js';
+import { runWorkflowStep } from '../src/actions/run-workflow-step.js';
 import { forgeFromEnv } from '../src/forge/forge-from-env.js';
 import { applyThresholdPlanComment } from '../src/gate/apply-threshold-plan-comment.js';
 import { runThresholdPlan } from '../src/gate/run-threshold-plan.js';
 import { RepoReader } from '../src/store/repo-reader.js';
 
-try {
+await runWorkflowStep(async () => {
   const dir = process.cwd();
   const plan = await runThresholdPlan({ reader: new RepoReader(dir), base: requireEnv('BASE_REF'), ref: requireEnv('HEAD_REF') });
   await applyThresholdPlanComment(await forgeFromEnv(dir), Number(requireEnv('PR_NUMBER')), plan.comment);
   core.setOutput('flipped', plan.comment.flipped);
   await core.summary.addRaw(plan.comment.parts.map((part) => part.body).join('\n')).write();
-} catch (error) {
-  core.setFailed(describeError(error));
-}
+});

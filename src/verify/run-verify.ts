@@ -30,8 +30,8 @@ export interface VerifyResult {
 const DATA_ROOTS = ['datasets', 'registry', 'thresholds'];
 /** Files a manifest does not list because they are written after it (or are it). */
 const UNLISTED = new Set(['manifest.json', 'validation.json', VALIDATION_DIR, 'gate.json']);
-/** A validation report's thresholds reference records the bytes that judged it; the file may change since. */
-const RECORDED_REFS: Partial<Record<KindName, ReadonlySet<string>>> = { ValidationReport: new Set(['/thresholds']) };
+/** A validation report's or gate decision's thresholds reference records the bytes that judged it; the file may change since. */
+const RECORDED_REFS: Partial<Record<KindName, ReadonlySet<string>>> = { ValidationReport: new Set(['/thresholds']), GateDecision: new Set(['/thresholds']) };
 
 /**
  * `cairn verify`: schemas, checksums, canonical form, layout, lineage and promotion rules at a

@@ -5,7 +5,7 @@ import { RepoReader } from '../../src/store/repo-reader.js';
 import { commitStage } from '../../src/store/stage-writer.js';
 import { runVerify } from '../../src/verify/run-verify.js';
 import type { FileWrite } from '../../src/store/commit-files.js';
-import { datasetFiles, gatingThresholdsFile, modelVersionFiles, taxonomyFile } from '../helpers/builders.js';
+import { datasetFiles, gateFile, gatingThresholdsFile, modelVersionFiles, taxonomyFile } from '../helpers/builders.js';
 import { initRepo, tempDir } from '../helpers/git.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -74,5 +74,18 @@ describe('verify --base measures a branch against its merge base', () => {
 
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toMatch(/--base main shares no history/);
+  });
+});
+
+describe('a recorded decision outlives a change of the thresholds that made it', () => {
+  it('keeps gate.json valid after thresholds/gating.yaml changes, as validation reports stay valid', async () => {
+    const thresholds = gatingThresholdsFile();
+    const gate = gateFile('shapes', '1.0.0', { manifest: model[0]!, metrics: model[2]!, thresholds, datasetManifest: dataset[0]! }, 'approve');
+    await stage('main', [...model, gate]);
+    await stage('main', [{ path: thresholds.path, content: (thresholds.content as string).replace('min_macro_f1: 0.85', 'min_macro_f1: 0.9') }]);
+
+    const result = await runVerify({ reader: new RepoReader(dir) });
+
+    expect(result.violations).toEqual([]);
   });
 });

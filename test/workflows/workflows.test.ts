@@ -38,15 +38,20 @@ describe('the trust boundary in the workflow files', () => {
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
   });
 
-  it.each(['verify.yml', 'dataset-validation.yml'])('%s runs on pull_request_target and checks out only the base commit', async (name) => {
-    const workflow = parse(await readFile(new URL(name, dir), 'utf8')) as Workflow;
-    expect(Object.keys(workflow.on)).toContain('pull_request_target');
-    expect(Object.keys(workflow.on)).not.toContain('pull_request');
-    for (const job of Object.values(workflow.jobs)) {
-      const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
-      expect(checkouts).toHaveLength(1);
-      expect(String(checkouts[0]!.with?.ref)).toMatch(/^\$\{\{ github\.event\.pull_request\.base\.sha( \|\| github\.sha)? \}\}$/);
+  it('the guards run on pull_request_target, and every pull_request_target job checks out only the base commit', async () => {
+    const targeted: string[] = [];
+    for (const name of files) {
+      const workflow = parse(await readFile(new URL(name, dir), 'utf8')) as Workflow;
+      if (!('pull_request_target' in workflow.on)) continue;
+      targeted.push(name);
+      expect(Object.keys(workflow.on)).not.toContain('pull_request');
+      for (const job of Object.values(workflow.jobs)) {
+        const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+        expect(checkouts).toHaveLength(1);
+        expect(String(checkouts[0]!.with?.ref)).toMatch(/^\$\{\{ github\.event\.pull_request\.base\.sha( \|\| github\.sha)? \}\}$/);
+      }
     }
+    expect(targeted).toEqual(expect.arrayContaining(['dataset-validation.yml', 'gate.yml', 'thresholds-plan.yml', 'verify.yml']));
   });
 
   it('no workflow on pull_request_target executes a file it fetched from the pull request', async () => {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { GateResult } from '../../gate/run-gate.js';
 import type { CliContext } from '../context.js';
-import { modelContext } from '../model-context.js';
+import { modelContext } from '../../registry/model-context.js';
 import { printJson } from '../output.js';
 import { progressBars } from '../progress.js';
-import { runIdFromEnv } from '../run-id.js';
+import { runIdFromEnv } from '../../actions/run-id.js';
 
 interface GateFlags {
   images?: string;
