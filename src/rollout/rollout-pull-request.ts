@@ -12,7 +12,11 @@ export type Decision = 'approve' | 'require_manual_review' | 'reject';
  * branch (and a second run finds its pull request) and a later change never reuses a merged one.
  */
 export function buildRolloutBranch(model: string, change: RolloutChange, before: RolloutStateV2 | null): StageBranch {
-  const version = change.action === 'start' ? change.candidate.model_version : change.action === 'pin' ? change.version : (before?.candidate?.model_version ?? null);
+  const version =
+    change.action === 'start' ? change.candidate.model_version
+    : change.action === 'pin' ? change.version
+    : ['advance', 'promote', 'abort', 'approve'].includes(change.action) ? (before?.candidate?.model_version ?? null)
+    : null;
   const state = before ? before.checksum.slice(0, 8) : 'first';
   return new StageBranch('rollout', model, [change.action, version, state].filter(Boolean).join('-'));
 }
