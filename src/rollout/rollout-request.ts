@@ -1,15 +1,12 @@
 import { UsageError } from '../errors.js';
+import type { RolloutChange } from './plan-rollout-change.js';
 
-/** What a person or a stage asks of a rollout; `start` and `pin` name a model version. */
-export type RolloutRequest =
-  | { action: 'start'; version: string }
-  | { action: 'advance' }
-  | { action: 'promote' }
-  | { action: 'abort' }
-  | { action: 'kill-switch-on' }
-  | { action: 'kill-switch-off' }
-  | { action: 'pin'; version: string }
-  | { action: 'unpin' };
+/**
+ * What a person or a stage asks of a rollout: a change, except that `start` names only the model
+ * version (its gate decision and stages are read when the change is planned) and an approval is
+ * recorded only by the review check.
+ */
+export type RolloutRequest = Exclude<RolloutChange, { action: 'start' | 'approve' }> | { action: 'start'; version: string };
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 

@@ -1,7 +1,8 @@
 import { paths } from '../artifacts/layout.js';
 import type { PullRequest } from '../forge/port.js';
 import { StageBranch } from '../forge/stage-branch.js';
-import { commitStage, type StagePlan } from '../store/stage-writer.js';
+import type { StagePlan } from '../store/stage-writer.js';
+import { commitOnBranch, openOrFindPullRequest } from './commit-on-branch.js';
 import { buildRollbackBody, planRollbackRevert, type RevertPlan } from './plan-rollback-revert.js';
 import { resolveBase } from './resolve-base.js';
 import type { RolloutDeps } from './run-rollout.js';
@@ -34,13 +35,11 @@ export async function runRollback(deps: RolloutDeps, options: RollbackOptions): 
   const plan = await planRollbackRevert(deps.reader, baseCommit, options.model);
   const branch = options.now ? options.base : new StageBranch('rollback', options.model, `revert-${plan.reverted.commit.slice(0, 12)}`).toString();
   if (options.dryRun) return { plan, branch, commit: null, pullRequest: null };
-  const committed = await commitStage<RevertPlan>({
-    dir: deps.dir,
+  const committed = await commitOnBranch<RevertPlan>(deps, {
     stage: 'rollback',
     runId: options.runId,
     branch,
-    startPoint: baseCommit,
-    push: deps.remote ? { remote: deps.remote } : undefined,
+    base: baseCommit,
     plan: async ({ reader, parent }) => {
       const tip = parent ?? baseCommit;
       // A rollback branch that already exists already holds this revert (an earlier run).
@@ -49,8 +48,7 @@ export async function runRollback(deps: RolloutDeps, options: RollbackOptions): 
     },
   });
   if (options.now) return { plan: committed.value, branch, commit: committed.commit, pullRequest: null };
-  const [open] = await deps.forge.listPullRequests({ state: 'open', head: branch });
-  const pullRequest = open ?? (await deps.forge.openPullRequest({ head: branch, base: options.base, title: plan.subject, body: buildRollbackBody(plan, options.reason), labels: ['cairn:rollback'] }));
+  const pullRequest = await openOrFindPullRequest(deps.forge, { head: branch, base: options.base, title: plan.subject, body: buildRollbackBody(plan, options.reason), labels: ['cairn:rollback'] });
   return { plan: committed.value, branch, commit: committed.commit, pullRequest };
 }
 

@@ -1,7 +1,7 @@
 import { PolicyError } from '../errors.js';
 import type { Forge, MergedPullRequest, PullRequest } from '../forge/port.js';
+import { commitOnBranch, openOrFindPullRequest } from './commit-on-branch.js';
 import type { RepoReader } from '../store/repo-reader.js';
-import { commitStage } from '../store/stage-writer.js';
 import type { RolloutChange } from './plan-rollout-change.js';
 import { planRolloutCommit, toStagePlan, type RolloutPlan } from './plan-rollout-commit.js';
 import { readRolloutState } from './read-rollout-state.js';
@@ -55,13 +55,11 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
   if (options.merge) assertMergeable(plan);
   if (options.dryRun) return { plan, branch, commit: null, pullRequest: null, merged: null };
 
-  const committed = await commitStage<RolloutPlan>({
-    dir: deps.dir,
+  const committed = await commitOnBranch<RolloutPlan>(deps, {
     stage: 'rollout',
     runId: options.runId,
     branch,
-    startPoint: baseCommit,
-    push: deps.remote ? { remote: deps.remote } : undefined,
+    base: baseCommit,
     plan: async ({ reader, parent }) => {
       const tip = parent ?? baseCommit;
       if (tip !== baseCommit && (await readRolloutState(reader, tip, model))?.checksum !== plan.before?.checksum) {
@@ -71,7 +69,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
       return toStagePlan(tip === baseCommit ? plan : await planRolloutCommit(reader, tip, model, options.request, context), reason);
     },
   });
-  const pullRequest = await openOrFind(deps.forge, { head: branch, base: options.base, title: committed.value.title, body: committed.value.body, labels: options.labels ?? ['cairn:rollout'] });
+  const pullRequest = await openOrFindPullRequest(deps.forge, { head: branch, base: options.base, title: committed.value.title, body: committed.value.body, labels: options.labels ?? ['cairn:rollout'] });
   const merged = options.merge ? await deps.forge.mergePullRequest(pullRequest.number, { sha: pullRequest.headSha }) : null;
   return { plan: committed.value, branch, commit: committed.commit, pullRequest, merged };
 }
@@ -84,9 +82,4 @@ export function assertMergeable(plan: RolloutPlan): void {
     rule: 'manual-review',
     file: plan.after.candidate ? candidate.gate.path : undefined,
   });
-}
-
-async function openOrFind(forge: Forge, input: { head: string; base: string; title: string; body: string; labels: string[] }): Promise<PullRequest> {
-  const [open] = await forge.listPullRequests({ state: 'open', head: input.head });
-  return open ?? forge.openPullRequest(input);
 }
