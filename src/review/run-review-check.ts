@@ -102,7 +102,12 @@ async function settledCheck(reader: RepoReader, head: string, baseTip: string, m
   return null;
 }
 
+/** GitHub refuses a status description longer than 140 characters. */
+export function statusDescription(text: string): string {
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
 async function finish(forge: Forge, pr: PullRequest, check: ManualReviewCheck, sha: string | null, recorded: string | null): Promise<ReviewCheckResult> {
-  if (sha) await forge.setStatus({ context: GATE_CONTEXT, sha, state: check.state, description: check.description });
+  if (sha) await forge.setStatus({ context: GATE_CONTEXT, sha, state: check.state, description: statusDescription(check.description) });
   return { pullRequest: pr, state: check.state, description: check.description, statusSha: sha, recorded, approval: check.approval };
 }

@@ -2,7 +2,7 @@ import { classifyPath } from '../artifacts/layout.js';
 import { isCairnError } from '../errors.js';
 import type { PullRequest } from '../forge/port.js';
 import { evaluateManualReview } from '../review/evaluate-manual-review.js';
-import { GATE_CONTEXT } from '../review/run-review-check.js';
+import { GATE_CONTEXT, statusDescription } from '../review/run-review-check.js';
 import { GitCli } from '../store/git-cli.js';
 import { diffCommits } from '../store/tree-diff.js';
 import { runRollout, type RolloutDeps } from './run-rollout.js';
@@ -60,7 +60,7 @@ export async function runPromote(deps: RolloutDeps, options: PromoteOptions): Pr
         continue;
       }
       const check = evaluateManualReview({ pullRequest: pr, reviews: await deps.forge.listReviews(pr.number) });
-      await deps.forge.setStatus({ context: GATE_CONTEXT, sha: pr.headSha, state: 'pending', description: check.description });
+      await deps.forge.setStatus({ context: GATE_CONTEXT, sha: pr.headSha, state: 'pending', description: statusDescription(check.description) });
       outcomes.push({ ...base, outcome: 'review', pullRequest: pr, message: `#${pr.number} waits for a review: ${check.description}` });
     } catch (error) {
       if (!isCairnError(error) || error.code !== 'E_POLICY') throw error;
