@@ -88,9 +88,16 @@ describe('a candidate the gate sent to manual review, over the local forge', () 
     const current = await repo.deps.forge.getPullRequest(pr.number);
     await repo.deps.forge.mergePullRequest(pr.number, { sha: current.headSha });
     expect((await readRolloutState(repo.reader, 'main', 'shapes'))?.candidate?.approval?.by).toBe('bob');
-    const { runHistory } = await import('../../src/history/run-history.js');
-    const [last] = await runHistory({ reader: repo.reader, model: 'shapes', ref: 'main' });
-    expect(last).toMatchObject({ action: 'start', pullRequest: pr.number, approval: { by: 'bob', pullRequest: pr.number } });
+    const { formatHistory, runHistory } = await import('../../src/history/run-history.js');
+    const entries = await runHistory({ reader: repo.reader, model: 'shapes', ref: 'main' });
+    expect(entries[0]).toMatchObject({ action: 'start', pullRequest: pr.number, approval: { by: 'bob', pullRequest: pr.number } });
+    const lines = formatHistory(entries.slice(0, 1)).split('\n');
+    expect(lines.slice(1)).toEqual([
+      '    nothing served  →  no production, candidate 1.0.0 at 5%',
+      `    approved by bob at ${entries[0]!.approval!.at} on PR #${pr.number}`,
+      `    Merge pull request #${pr.number} from ${pr.head}  [reason: the gate asks for a manual review of 1.0.0]`,
+      '',
+    ]);
   });
 
   it('lets later pull requests of an approved candidate pass without a new review', async () => {
