@@ -65,7 +65,8 @@ export async function runReviewCheck(deps: ReviewCheckDeps, options: ReviewCheck
   const reviews = await deps.forge.listReviews(pr.number);
   const check = evaluateManualReview({ pullRequest: pr, reviews, approvedCommits: approvedCommit ? [approvedCommit] : [], bots: options.bots });
   const recorded = state?.candidate?.approval;
-  if (check.state !== 'success' || !check.approval || recorded?.commit === check.approval.commit) return finish(deps.forge, pr, check, pr.headSha, null);
+  const alreadyRecorded = recorded?.commit === check.approval?.commit && recorded?.by === check.approval?.by;
+  if (check.state !== 'success' || !check.approval || alreadyRecorded) return finish(deps.forge, pr, check, pr.headSha, null);
 
   const approval = check.approval;
   const committed = await commitStage({

@@ -51,12 +51,14 @@ export async function runPromote(deps: RolloutDeps, options: PromoteOptions): Pr
         base: options.base,
         runId: options.runId,
         now: options.now,
-        merge: approved,
         labels: ['cairn:rollout', approved ? 'cairn:approved' : 'cairn:manual-review'],
       });
       const pr = result.pullRequest!;
       if (approved) {
-        outcomes.push({ ...base, outcome: 'merged', pullRequest: result.merged, message: `#${pr.number} merged: ${result.plan.title}` });
+        // The required cairn/gate check passes first, so that branch protection lets the merge through.
+        await deps.forge.setStatus({ context: GATE_CONTEXT, sha: pr.headSha, state: 'success', description: `the gate approved ${model} ${version}` });
+        const merged = await deps.forge.mergePullRequest(pr.number, { sha: pr.headSha });
+        outcomes.push({ ...base, outcome: 'merged', pullRequest: merged, message: `#${pr.number} merged: ${result.plan.title}` });
         continue;
       }
       const check = evaluateManualReview({ pullRequest: pr, reviews: await deps.forge.listReviews(pr.number) });

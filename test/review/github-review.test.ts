@@ -4,6 +4,8 @@ import type { Forge } from '../../src/forge/port.js';
 import { readRolloutState } from '../../src/rollout/read-rollout-state.js';
 import { runPromote } from '../../src/rollout/run-promote.js';
 import { runReviewCheck } from '../../src/review/run-review-check.js';
+import { planRolloutCommit, toStagePlan } from '../../src/rollout/plan-rollout-commit.js';
+import { commitStage } from '../../src/store/stage-writer.js';
 import { GitCli } from '../../src/store/git-cli.js';
 import { FakeGitHub } from '../forge/github-server.js';
 import { loopbackOnly, rejection } from '../forge/github-harness.js';
@@ -64,7 +66,8 @@ describe('promotion and manual review over the GitHub fake (validated against Gi
     const [outcome] = await runPromote({ ...repo.deps, forge }, { base: 'main', ...pushed, runId: 't', now: () => NOW });
     expect(outcome).toMatchObject({ outcome: 'merged', pullRequest: { number: 1, state: 'merged', author: 'cairn-bot' } });
     const requests = github.requests.slice();
-    expect(sent()).toEqual(['GET /pulls', 'POST /pulls', 'POST /issues/1/labels', 'PUT /pulls/1/merge', 'GET /pulls/1']);
+    expect(sent()).toEqual(['GET /pulls', 'POST /pulls', 'POST /issues/1/labels', `POST /statuses/${outcome!.pullRequest!.headSha}`, 'PUT /pulls/1/merge', 'GET /pulls/1']);
+    expect((await forge.getStatuses(outcome!.pullRequest!.headSha))[0]).toMatchObject({ context: 'cairn/gate', state: 'success', description: 'the gate approved shapes 1.0.0' });
     expect(requests.find((r) => r.method === 'PUT')!.body).toEqual({ merge_method: 'merge', sha: (await repo.reader.resolveCommit('cairn/rollout/shapes/start-1.0.0-first')) });
   });
 
@@ -93,5 +96,19 @@ describe('promotion and manual review over the GitHub fake (validated against Gi
     expect((await readRolloutState(repo.reader, before.head, 'other'))?.candidate?.approval).toEqual({ by: 'alice', at: '2026-12-01T12:00:00.000Z', pull_request: 2, commit: before.headSha });
     const merged = await forge.mergePullRequest(2, { sha: result.recorded! });
     expect(merged.state).toBe('merged');
+  });
+
+  it('falls back to pending when someone pushes after the approval', async () => {
+    const pushed = await repo.mergeModel('third', '1.0.0', 'require_manual_review');
+    github.push('main', pushed.after);
+    const [outcome] = await runPromote({ ...repo.deps, forge }, { base: 'main', ...pushed, runId: 't', now: () => NOW });
+    const pr = outcome!.pullRequest!;
+    await as('alice-token').submitReview(pr.number, { state: 'APPROVED' });
+    const edit = await planRolloutCommit(repo.reader, pr.head, 'third', { action: 'kill-switch-on' }, { reason: 'a later push', now: NOW });
+    await commitStage({ dir: repo.dir, stage: 'hand', runId: 'h', branch: pr.head, plan: () => toStagePlan(edit, 'later') });
+    const result = await runReviewCheck({ ...repo.deps, forge }, { pullRequest: pr.number, runId: 't', now: () => NOW });
+    const head = await repo.reader.resolveCommit(pr.head);
+    expect(result).toMatchObject({ state: 'pending', recorded: null, statusSha: head, description: `waiting for a review by someone other than cairn-bot: the approval by alice is for ${pr.headSha.slice(0, 7)}, not the head ${head.slice(0, 7)}` });
+    expect((await readRolloutState(repo.reader, pr.head, 'third'))).toMatchObject({ kill_switch: true, candidate: { approval: null } });
   });
 });
