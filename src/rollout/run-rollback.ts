@@ -40,12 +40,10 @@ export async function runRollback(deps: RolloutDeps, options: RollbackOptions): 
     runId: options.runId,
     branch,
     base: baseCommit,
-    plan: async ({ reader, parent }) => {
-      const tip = parent ?? baseCommit;
-      // A rollback branch that already exists already holds this revert (an earlier run).
-      if (!options.now && tip !== baseCommit) return { subject: plan.subject, files: [], value: plan };
-      return toStagePlan(tip === baseCommit ? plan : await planRollbackRevert(reader, tip, options.model), options.reason);
-    },
+    planned: toStagePlan(plan, options.reason),
+    // A rollback branch that exists already holds this revert; on the base itself, a newer change is reverted.
+    holds: async () => !options.now,
+    replan: async (reader, tip) => toStagePlan(await planRollbackRevert(reader, tip, options.model), options.reason),
   });
   if (options.now) return { plan: committed.value, branch, commit: committed.commit, pullRequest: null };
   const pullRequest = await openOrFindPullRequest(deps.forge, { head: branch, base: options.base, title: plan.subject, body: buildRollbackBody(plan, options.reason), labels: ['cairn:rollback'] });

@@ -60,14 +60,9 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     runId: options.runId,
     branch,
     base: baseCommit,
-    plan: async ({ reader, parent }) => {
-      const tip = parent ?? baseCommit;
-      if (tip !== baseCommit && (await readRolloutState(reader, tip, model))?.checksum !== plan.before?.checksum) {
-        // The branch already carries a change of this state (an earlier run, or a run that won the race).
-        return { subject: plan.title, files: [], value: plan };
-      }
-      return toStagePlan(tip === baseCommit ? plan : await planRolloutCommit(reader, tip, model, options.request, context), reason);
-    },
+    planned: toStagePlan(plan, reason),
+    holds: async (reader, tip) => (await readRolloutState(reader, tip, model))?.checksum !== plan.before?.checksum,
+    replan: async (reader, tip) => toStagePlan(await planRolloutCommit(reader, tip, model, options.request, context), reason),
   });
   const pullRequest = await openOrFindPullRequest(deps.forge, { head: branch, base: options.base, title: committed.value.title, body: committed.value.body, labels: options.labels ?? ['cairn:rollout'] });
   const merged = options.merge ? await deps.forge.mergePullRequest(pullRequest.number, { sha: pullRequest.headSha }) : null;
