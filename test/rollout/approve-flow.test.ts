@@ -55,6 +55,9 @@ describe('an approved candidate, end to end over the local forge', () => {
 
   it('advances stage by stage and is promoted to production, each change a pull request that verify accepts', async () => {
     const advanced = await rollout({ action: 'advance' }, 'healthy at 5%', { merge: false });
+    // Run again before the merge: the branch already holds the change, and its pull request is found.
+    const again = await rollout({ action: 'advance' }, 'healthy at 5%', { merge: false });
+    expect(again).toMatchObject({ branch: advanced.branch, commit: null, pullRequest: { number: advanced.pullRequest!.number, headSha: advanced.pullRequest!.headSha } });
     expect((await runVerify({ reader: repo.reader, ref: advanced.branch, base: 'main' })).violations).toEqual([]);
     await repo.deps.forge.mergePullRequest(advanced.pullRequest!.number, { sha: advanced.pullRequest!.headSha });
     await rollout({ action: 'advance' }, 'healthy at 25%');
