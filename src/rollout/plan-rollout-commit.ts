@@ -56,7 +56,7 @@ export function toStagePlan(plan: RolloutPlan, reason: string): StagePlan<Rollou
 }
 
 async function resolveChange(reader: RepoReader, ref: string, model: string, request: RolloutRequest | RolloutChange): Promise<RolloutChange> {
-  if (request.action !== 'start' || 'candidate' in request) return request as RolloutChange;
+  if (!('version' in request) || request.action !== 'start') return request;
   const [candidate, thresholds] = await Promise.all([readRolloutCandidate(reader, ref, model, request.version), readRolloutThresholds(reader, ref)]);
   return { action: 'start', candidate, stages: [...thresholds.stages] };
 }
