@@ -1,41 +1,51 @@
 import type { RolloutStateV2 as RolloutState } from '../artifacts/schemas/promotion.js';
 
-export type RolloutAction =
-  | 'initialize'
-  | 'start-rollout'
+export { summarizeRollout } from '../rollout/summarize-rollout.js';
+
+/** What one change of rollout state did, in the words of the state's own `action` where it can. */
+export type HistoryAction =
+  | 'init'
+  | 'start'
   | 'advance'
   | 'promote'
+  | 'abort'
+  | 'kill-switch-on'
+  | 'kill-switch-off'
+  | 'pin'
+  | 'unpin'
   | 'rollback'
   | 'revert'
-  | 'kill-switch'
-  | 'pin'
   | 'remove'
   | 'change';
 
-/** One line a person can read: "production 1.0.0, candidate 1.1.0 at 25%". */
-export function summarizeRollout(state: RolloutState | null): string {
-  if (!state) return 'nothing served';
-  const parts = [state.production ? `production ${state.production.model_version}` : 'no production'];
-  if (state.candidate) parts.push(`candidate ${state.candidate.model_version} at ${state.candidate.percent}%`);
-  if (state.shadow) parts.push(`shadow ${state.shadow.model_version}`);
-  if (state.pinned) parts.push(`pinned to ${state.pinned}`);
-  if (state.kill_switch) parts.push('kill switch on');
-  return parts.join(', ');
-}
+/** Actions a state names that say what its change did (`init` and `approve` do not). */
+const NAMED: readonly HistoryAction[] = ['start', 'advance', 'promote', 'abort', 'kill-switch-on', 'kill-switch-off', 'pin', 'unpin', 'rollback'];
 
-/** What a change of rollout state did. `reverted` marks a commit made by reverting another. */
-export function classifyRolloutChange(before: RolloutState | null, after: RolloutState | null, reverted: boolean): RolloutAction {
+/**
+ * What a change of rollout state did. `reverted` marks a commit made by reverting another. A
+ * format 2 state names its last action; a promotion pull request whose approval was recorded on
+ * its branch ends with action `approve`, so that one (and format 1) is told from the states.
+ */
+export function classifyRolloutChange(before: RolloutState | null, after: RolloutState | null, reverted: boolean): HistoryAction {
   if (reverted) return 'revert';
   if (!after) return 'remove';
-  if (!before) return after.candidate ? 'start-rollout' : 'initialize';
-  if (before.kill_switch !== after.kill_switch) return 'kill-switch';
-  if (before.pinned !== after.pinned) return 'pin';
+  const named = NAMED.find((action) => action === after.action);
+  if (named) return named;
+  if (!before) return after.candidate ? 'start' : 'init';
+  if (before.kill_switch !== after.kill_switch) return after.kill_switch ? 'kill-switch-on' : 'kill-switch-off';
+  if (before.pinned !== after.pinned) return after.pinned ? 'pin' : 'unpin';
   const was = before.candidate;
   const now = after.candidate;
-  if (now && (!was || was.model_version !== now.model_version)) return 'start-rollout';
+  if (now && (!was || was.model_version !== now.model_version)) return 'start';
   if (now && was && now.percent > was.percent) return 'advance';
-  if (was && !now) {
-    return after.production?.model_version === was.model_version ? 'promote' : 'rollback';
-  }
+  if (was && !now) return after.production?.model_version === was.model_version ? 'promote' : 'abort';
   return 'change';
+}
+
+/** The approval a change recorded (a candidate's, or the one production carries from it), if it is new. */
+export function newApproval(before: RolloutState | null, after: RolloutState | null): NonNullable<NonNullable<RolloutState['candidate']>['approval']> | null {
+  const approval = after?.candidate?.approval ?? null;
+  const earlier = before?.candidate?.approval ?? null;
+  if (!approval || (earlier && earlier.by === approval.by && earlier.commit === approval.commit)) return null;
+  return approval;
 }

@@ -4,7 +4,7 @@ import type { RolloutStateV2 as RolloutState } from '../artifacts/schemas/promot
 import { upgradeRolloutState } from '../artifacts/upgrade-promotion.js';
 import { readCommitSubjects, readFirstParentLog } from '../store/file-log.js';
 import type { RepoReader } from '../store/repo-reader.js';
-import { classifyRolloutChange, summarizeRollout, type RolloutAction } from './describe-rollout-change.js';
+import { classifyRolloutChange, newApproval, summarizeRollout, type HistoryAction } from './describe-rollout-change.js';
 import { isRevertMessage, parsePullRequestNumber } from './pull-request-ref.js';
 
 export interface HistoryEntry {
@@ -13,7 +13,9 @@ export interface HistoryEntry {
   author: string;
   subject: string;
   pullRequest: number | null;
-  action: RolloutAction;
+  action: HistoryAction;
+  /** The approval of a manual review this change recorded: who, when, on which pull request. */
+  approval: { by: string; at: string; pullRequest: number | null } | null;
   before: string;
   after: string;
   reason: string | null;
@@ -28,6 +30,7 @@ export async function runHistory(options: { reader: RepoReader; model: string; r
     const firstParent = parents[0] ?? null;
     const after = await readRollout(reader, commit, file);
     const before = firstParent ? await readRollout(reader, firstParent, file) : null;
+    const approval = newApproval(before, after);
     entries.push({
       commit,
       date,
@@ -35,6 +38,7 @@ export async function runHistory(options: { reader: RepoReader; model: string; r
       subject: message.split('\n')[0]!,
       pullRequest: parsePullRequestNumber(message),
       action: classifyRolloutChange(before, after, isRevertMessage(message) || (await mergedRevert(reader.dir, parents))),
+      approval: approval ? { by: approval.by, at: approval.at, pullRequest: approval.pull_request } : null,
       before: summarizeRollout(before),
       after: summarizeRollout(after),
       reason: after?.reason ?? null,
@@ -68,6 +72,7 @@ export function formatHistory(entries: HistoryEntry[]): string {
       return [
         `${entry.date}  ${entry.action}${pr}  ${entry.commit.slice(0, 12)}  ${entry.author}`,
         `    ${entry.before}  →  ${entry.after}`,
+        ...(entry.approval ? [`    approved by ${entry.approval.by} at ${entry.approval.at}${entry.approval.pullRequest ? ` on PR #${entry.approval.pullRequest}` : ''}`] : []),
         `    ${entry.subject}${entry.reason ? `  [reason: ${entry.reason}]` : ''}`,
       ].join('\n');
     })

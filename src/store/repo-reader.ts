@@ -71,8 +71,29 @@ export class RepoReader {
   async mergeBase(a: string, b: string): Promise<string | null> {
     const [first, second] = await Promise.all([this.resolveCommit(a), this.resolveCommit(b)]);
     if (first === second) return first;
+    // The usual pull request is up to date with its base: the base tip is among the head's recent
+    // ancestors, and is then the merge base. isomorphic-git's full search costs seconds on long histories.
+    if (await this.isRecentAncestor(first, second)) return first;
+    if (await this.isRecentAncestor(second, first)) return second;
     const bases = await git.findMergeBase({ fs, gitdir: this.gitdir, oids: [first, second], cache: this.cache });
     return (bases[0] as string | undefined) ?? null;
+  }
+
+  /** Whether `ancestor` is within `limit` commits of `commit`, following every parent. */
+  private async isRecentAncestor(ancestor: string, commit: string, limit = 256): Promise<boolean> {
+    const seen = new Set<string>([commit]);
+    const queue = [commit];
+    while (queue.length > 0 && seen.size <= limit) {
+      const { commit: parsed } = await git.readCommit({ fs, gitdir: this.gitdir, oid: queue.shift()!, cache: this.cache });
+      for (const parent of parsed.parent) {
+        if (parent === ancestor) return true;
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    return false;
   }
 
   /** The bytes of `path` at `ref`, or null when the path does not exist there. */

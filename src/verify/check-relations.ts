@@ -1,5 +1,7 @@
 import { sha256Hex } from '../artifacts/canonical-json.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
+import { paths } from '../artifacts/layout.js';
+import type { RolloutStateV2 } from '../artifacts/schemas/promotion.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { collectFileRefs } from './check-artifact.js';
 import type { Violation } from './violation.js';
@@ -120,17 +122,25 @@ export async function checkCalibration(reader: RepoReader, ref: string, file: st
   }
 }
 
-/** A rollout candidate needs an `approve` gate decision, or a recorded approval of a review decision. */
-export async function checkPromotion(reader: RepoReader, ref: string, file: string, rollout: ArtifactOf<'RolloutState'>, out: Violation[]): Promise<void> {
-  const candidate = rollout.candidate;
-  if (!candidate) return;
-  const gate = await reader.readArtifact('GateDecision', ref, candidate.gate.path).catch(() => null);
-  if (!gate) return; // lineage reports a missing or broken gate file
-  if (gate.model_version !== candidate.model_version) {
-    out.push({ file, rule: 'promotion', message: `candidate ${candidate.model_version} points at the gate decision of ${gate.model_version}` });
-  } else if (gate.decision === 'reject') {
-    out.push({ file, rule: 'promotion', message: `candidate ${candidate.model_version} was rejected by its gate` });
-  } else if (gate.decision === 'require_manual_review' && !candidate.approval) {
-    out.push({ file, rule: 'promotion', message: `candidate ${candidate.model_version} requires a manual review and has no recorded approval` });
+/**
+ * A served version needs an `approve` gate decision or a recorded approval of a review decision:
+ * the candidate and production (each with the approval it carries), and a pinned or shadow
+ * version must never be one the gate rejected.
+ */
+export async function checkPromotion(reader: RepoReader, ref: string, file: string, rollout: RolloutStateV2, out: Violation[]): Promise<void> {
+  const gateOf = async (path: string) => reader.readArtifact('GateDecision', ref, path).catch(() => null);
+  const served: Array<{ role: string; version: string; gate: string; approval: unknown; strict: boolean }> = [];
+  if (rollout.candidate) served.push({ role: 'candidate', version: rollout.candidate.model_version, gate: rollout.candidate.gate.path, approval: rollout.candidate.approval, strict: true });
+  if (rollout.production?.gate) served.push({ role: 'production', version: rollout.production.model_version, gate: rollout.production.gate.path, approval: rollout.production.approval, strict: true });
+  for (const [role, version] of [['pinned', rollout.pinned], ['shadow', rollout.shadow?.model_version]] as const) {
+    if (version) served.push({ role, version, gate: paths.modelFile(rollout.model, version, 'gate.json'), approval: null, strict: false });
+  }
+  for (const entry of served) {
+    const gate = await gateOf(entry.gate);
+    if (!gate) continue; // lineage reports a missing or broken gate file; an old version may have none
+    const fail = (message: string) => out.push({ file, rule: 'promotion', pointer: `/${entry.role === 'shadow' ? 'shadow' : entry.role}`, message });
+    if (gate.model_version !== entry.version) fail(`${entry.role} ${entry.version} points at the gate decision of ${gate.model_version}`);
+    else if (gate.decision === 'reject') fail(`${entry.role} ${entry.version} was rejected by its gate and can never serve`);
+    else if (entry.strict && gate.decision === 'require_manual_review' && !entry.approval) fail(`${entry.role} ${entry.version} requires a manual review and has no recorded approval`);
   }
 }

@@ -1,10 +1,13 @@
 import { classifyPath, VALIDATION_DIR } from '../artifacts/layout.js';
 import type { ArtifactOf, KindName } from '../artifacts/kinds.js';
+import { upgradeRolloutState } from '../artifacts/upgrade-promotion.js';
 import { NotFoundError } from '../errors.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { diffCommits } from '../store/tree-diff.js';
 import { checkArtifactBytes } from './check-artifact.js';
 import { checkCalibration, checkCoverage, checkLineage, checkPathMatches, checkPromotion } from './check-relations.js';
+import { checkRolloutStages } from './check-rollout-stages.js';
+import { checkRolloutTransition } from './check-rollout-transition.js';
 import type { Violation } from './violation.js';
 
 export interface VerifyOptions {
@@ -73,7 +76,12 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     await checkLineage(reader, commit, target.path, value, violations, RECORDED_REFS[info.kind]);
     if (info.kind === 'ModelArtifact' || info.kind === 'DatasetArtifact') manifestsToCover.add(target.path);
     if (info.kind === 'ModelArtifact') await checkCalibration(reader, commit, target.path, value as ArtifactOf<'ModelArtifact'>, violations);
-    if (info.kind === 'RolloutState') await checkPromotion(reader, commit, target.path, value as ArtifactOf<'RolloutState'>, violations);
+    if (info.kind === 'RolloutState') {
+      const state = upgradeRolloutState(value as ArtifactOf<'RolloutState'>);
+      checkRolloutStages(target.path, state, violations);
+      await checkPromotion(reader, commit, target.path, state, violations);
+      if (baseCommit) await checkRolloutTransition(reader, baseCommit, target.path, target.oid, state, violations);
+    }
   }
 
   for (const manifestPath of manifestsToCover) {

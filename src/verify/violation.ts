@@ -19,4 +19,8 @@ export type ViolationRule =
   | 'file-coverage'
   | 'lineage'
   | 'calibration'
-  | 'promotion';
+  | 'promotion'
+  | 'rollout-stages'
+  | 'rollout-percent'
+  | 'skipped-stage'
+  | 'never-candidate';

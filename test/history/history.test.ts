@@ -27,15 +27,15 @@ beforeAll(async () => {
   const forge = new LocalForge({ dir, now: () => new Date('2026-11-20T12:00:00Z') });
   const stage = (files: FileWrite[], branch?: string, startPoint?: string) =>
     commitStage({ dir, stage: 'test', runId: 'r', branch, startPoint, plan: () => ({ subject: `change ${branch ?? 'main'}`, files }) });
-  await stage([taxonomy, ...dataset, thresholds, ...model, gate, rolloutFile('shapes', { reason: 'registered' })]);
+  await stage([taxonomy, ...dataset, thresholds, ...model, gate, rolloutFile('shapes', { reason: 'registered', action: 'init' })]);
   const promote = async (branch: string, title: string, file: FileWrite) => {
     await stage([file], branch, 'main');
     const pr = await forge.openPullRequest({ head: branch, base: 'main', title, body: '' });
     return forge.mergePullRequest(pr.number);
   };
-  await promote('rollout-5', 'Roll out shapes 1.0.0 to 5%', rolloutFile('shapes', { candidate: candidate(5), reason: 'gate approved' }));
-  await promote('rollout-25', 'Advance shapes 1.0.0 to 25%', rolloutFile('shapes', { candidate: candidate(25), reason: 'healthy at 5%' }));
-  const last = await promote('promote', 'Promote shapes 1.0.0', rolloutFile('shapes', { production: { model_version: '1.0.0', manifest: ref(model[0]!) }, reason: 'healthy at 25%' }));
+  await promote('rollout-5', 'Roll out shapes 1.0.0 to 5%', rolloutFile('shapes', { candidate: candidate(5), reason: 'gate approved', action: 'start' }));
+  await promote('rollout-25', 'Advance shapes 1.0.0 to 25%', rolloutFile('shapes', { candidate: candidate(25), reason: 'healthy at 5%', action: 'advance' }));
+  const last = await promote('promote', 'Promote shapes 1.0.0', rolloutFile('shapes', { production: { model_version: '1.0.0', manifest: ref(model[0]!) }, reason: 'healthy at 25%', action: 'promote' }));
   await cli.run(['revert', '--no-edit', '-m', '1', last.mergeCommitSha!]);
   entries = await runHistory({ reader: new RepoReader(dir), model: 'shapes' });
 });
@@ -47,8 +47,8 @@ describe('cairn history', () => {
       ['revert', null, 'no production, candidate 1.0.0 at 25%'],
       ['promote', 3, 'production 1.0.0'],
       ['advance', 2, 'no production, candidate 1.0.0 at 25%'],
-      ['start-rollout', 1, 'no production, candidate 1.0.0 at 5%'],
-      ['initialize', null, 'no production'],
+      ['start', 1, 'no production, candidate 1.0.0 at 5%'],
+      ['init', null, 'no production'],
     ]);
     expect(entries[1]).toMatchObject({ subject: 'Merge pull request #3 from promote', reason: 'healthy at 25%', before: 'no production, candidate 1.0.0 at 25%' });
     expect(entries[1]!.author).toMatch(/^Test Runner </);
@@ -62,12 +62,19 @@ describe('cairn history', () => {
 });
 
 describe('rollout change classification', () => {
-  it('knows a rollback from a promotion', () => {
+  it('takes the action a format 2 state names', () => {
     const base = JSON.parse(rolloutFile('m', { candidate: candidate(25) }).content as string);
+    expect(classifyRolloutChange(base, { ...base, action: 'pin', pinned: '1.0.0' }, false)).toBe('pin');
+    expect(classifyRolloutChange(base, { ...base, action: 'pin' }, true)).toBe('revert');
+  });
+
+  it('tells from the states what a change without a telling action did (format 1, or an approval recorded last)', () => {
+    const base = JSON.parse(rolloutFile('m', { candidate: candidate(25), action: 'init' }).content as string);
     const cleared = { ...base, candidate: null };
-    expect(classifyRolloutChange(base, cleared, false)).toBe('rollback');
+    expect(classifyRolloutChange(base, cleared, false)).toBe('abort');
     expect(classifyRolloutChange(base, { ...cleared, production: { model_version: '1.0.0', manifest: ref(model[0]!) } }, false)).toBe('promote');
-    expect(classifyRolloutChange(base, { ...base, kill_switch: true }, false)).toBe('kill-switch');
+    expect(classifyRolloutChange(base, { ...base, kill_switch: true }, false)).toBe('kill-switch-on');
+    expect(classifyRolloutChange(null, { ...base, action: 'approve' }, false)).toBe('start');
   });
 
   it('finds PR numbers in merge, squash and trailer forms', () => {
