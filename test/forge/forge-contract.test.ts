@@ -104,6 +104,14 @@ describe.each(adapters)('%s keeps the Forge contract', (_name, make) => {
     ]);
   });
 
+  it('refuses the author’s own approval or change request, as GitHub does, and takes their comment', async () => {
+    const pr = await open('feature-a');
+    await expect(forge.submitReview(1, { state: 'APPROVED', reviewer: pr.author })).rejects.toThrow(/Can not approve your own pull request/);
+    await expect(forge.submitReview(1, { state: 'CHANGES_REQUESTED', body: 'no', reviewer: pr.author })).rejects.toThrow(/own pull request/);
+    expect((await forge.submitReview(1, { state: 'COMMENTED', body: 'a note', reviewer: pr.author })).state).toBe('COMMENTED');
+    expect(await forge.listReviews(1)).toHaveLength(1);
+  });
+
   it('records reviews on the head commit and refuses a change request without a body', async () => {
     await open('feature-a');
     const approval = await forge.submitReview(1, { state: 'APPROVED', reviewer: 'alice' });

@@ -195,6 +195,10 @@ export class RecordForge implements Forge {
     let submitted: ReviewRecord | undefined;
     await this.store.update(number, async (r) => {
       if (r.state !== 'open') throw new ForgeError(`#${number} is ${r.state} and cannot be reviewed`, { number, state: r.state });
+      // As on GitHub: an author may comment on their own pull request, never approve it or request changes.
+      if (reviewer === r.author && review.state !== 'COMMENTED') {
+        throw new ForgeError(`Can not ${review.state === 'APPROVED' ? 'approve' : 'request changes on'} your own pull request (#${number} by ${reviewer})`, { number, reviewer });
+      }
       const commitSha = await this.requireBranch(r.head);
       submitted = { id: nextId(r.reviews), reviewer, state: review.state, body, commitSha, submittedAt: this.timestamp() };
       return { ...r, reviews: [...r.reviews, submitted], updatedAt: submitted.submittedAt };
