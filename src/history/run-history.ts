@@ -41,7 +41,8 @@ export async function runHistory(options: { reader: RepoReader; model: string; r
       approval: approval ? { by: approval.by, at: approval.at, pullRequest: approval.pull_request } : null,
       before: summarizeRollout(before),
       after: summarizeRollout(after),
-      reason: after?.reason ?? null,
+      // A revert restores an older state, reason and all; why it was reverted is in its commit.
+      reason: reasonTrailer(message) ?? after?.reason ?? null,
     });
   }
   return entries;
@@ -78,4 +79,10 @@ export function formatHistory(entries: HistoryEntry[]): string {
     })
     .join('\n')
     .concat('\n');
+}
+
+/** The `Cairn-Reason:` trailer a rollback or rollout commit carries, if any. */
+function reasonTrailer(message: string): string | null {
+  const match = /^Cairn-Reason: (.+)$/m.exec(message);
+  return match ? match[1]!.trim() : null;
 }

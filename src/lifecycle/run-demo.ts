@@ -14,6 +14,9 @@ import { runReproduce } from '../registry/run-reproduce.js';
 import type { TrainProgress } from '../registry/run-train.js';
 import { runTrainStage } from '../registry/run-train-stage.js';
 import { verifiedImageReader } from '../registry/training-data.js';
+import { runGateCheck } from '../gate/run-gate-check.js';
+import { formatMetric } from '../registry/format-metric.js';
+import { runDemoPromotion } from './demo-promotion.js';
 import { buildDemoRepositoryFiles, DEMO_DATASET, DEMO_MODEL } from './demo-repository.js';
 
 export interface DemoStep {
@@ -36,6 +39,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Progress of the long steps (feature extraction, head fitting, evaluation). */
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Stop once the first model is merged, ungated (`model`), or go on through gates, rollouts and a rollback (`rollout`, the default). */
+  through?: 'model' | 'rollout';
 }
 
 const DAY_MS = 86_400_000;
@@ -71,6 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
   const deps: IngestStageDeps = { dir, reader: new RepoReader(dir), forge: new LocalForge({ dir: remote, user: 'cairn-bot', now }), remote: 'origin' };
   const reviewer = new LocalForge({ dir: remote, user: 'alice', now });
+  const gated = options.through !== 'model';
   const fetchImage = labelStudioImageFetcher({ localRoot: data.imagesDir, projectId: data.dataset.options.projectId });
   const batches = [
     { file: data.firstExport, weak: null },
@@ -111,11 +117,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   step(
     'train',
     `${DEMO_MODEL} ${trained.version} on ${trained.manifest.dataset.version} (${trained.manifest.trainer.name}, ${metrics.training?.seconds.toFixed(1)} s): ` +
-      `test macro F1 ${metrics.classification.macro_f1.toFixed(3)}, AP50 ${metrics.detection?.ap50.toFixed(3) ?? '—'}, ` +
-      `ECE ${metrics.calibration?.ece_before.toFixed(3)} → ${metrics.calibration?.ece_after.toFixed(3)}, largest bias delta ${metrics.bias?.max_delta.toFixed(3) ?? '—'}; PR #${modelPr.number} opened`,
+      `test macro F1 ${formatMetric(metrics.classification.macro_f1, 3)}, AP50 ${metrics.detection ? formatMetric(metrics.detection.ap50, 3) : '—'}, ` +
+      `ECE ${metrics.calibration ? `${formatMetric(metrics.calibration.ece_before, 3)} → ${formatMetric(metrics.calibration.ece_after, 3)}` : '—'}, largest bias delta ${metrics.bias ? formatMetric(metrics.bias.max_delta, 3) : '—'}; PR #${modelPr.number} opened`,
   );
   const checked = await runVerify({ reader: new RepoReader(dir), base: 'origin/main', ref: trained.branch });
   step('verify model PR', checked.violations.length === 0 ? `clean: ${checked.checkedFiles} files (schemas, checksums, lineage to the dataset, calibration)` : `${checked.violations.length} violations`);
+  if (gated) {
+    const { gate } = await runGateCheck({ dir, reader: deps.reader, forge: deps.forge, remote: 'origin', imageReader: async () => readImage }, { pullRequest: modelPr.number, baseRef: 'origin/main', runId: 'demo-gate', now });
+    step('gate 1.0.0', `${gate.decision.decision}: the first model, judged on absolute thresholds (no production yet); gate.json committed to PR #${modelPr.number}, status cairn/gate set`);
+  }
+  const mergedBefore = await deps.reader.resolveCommit('origin/main');
   await reviewer.submitReview(modelPr.number, { state: 'APPROVED', body: 'metrics look right' });
   const mergedModel = await reviewer.mergePullRequest(modelPr.number);
   await pullFastForward(dir, 'main');
@@ -129,6 +140,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   step('ingest again', again.pullRequest ? `unexpected PR #${again.pullRequest.number}` : `the same export again: nothing new, nothing written (${again.result.tasks} tasks read)`);
   const retrain = await runTrainStage({ forge: deps.forge, remote: 'origin' }, { ...trainOptions, runId: 'demo-train-again' });
   step('train again', retrain.result.kind === 'unchanged' ? `${DEMO_MODEL} ${retrain.result.version} already used ${retrain.result.datasetVersion} with this config: nothing to train, nothing written` : `unexpected ${retrain.result.version}`);
+
+  if (gated) {
+    const people = { alice: reviewer, bob: new LocalForge({ dir: remote, user: 'bob', now }), carol: new LocalForge({ dir: remote, user: 'carol', now }) };
+    await runDemoPromotion({ deps, people, readImage, trainOptions, now, step }, { mergedBefore, mergedAfter: mergedModel.mergeCommitSha });
+  }
 
   const verify = await runVerify({ reader: new RepoReader(dir) });
   step('verify', verify.violations.length === 0 ? `clean, ${verify.checkedFiles} files checked` : `${verify.violations.length} violations`);

@@ -37,8 +37,8 @@ describe('LocalForge in a working repository', () => {
     expect(await forge.listComments(1)).toEqual([edited]);
     expect(edited).toMatchObject({ id: 1, body: `${marker}\nsecond run` });
 
-    const review = await forge.submitReview(1, { state: 'APPROVED' });
-    expect(review).toMatchObject({ reviewer: 'Test Runner', commitSha: featureSha, state: 'APPROVED' });
+    const review = await forge.submitReview(1, { state: 'APPROVED', reviewer: 'alice' });
+    expect(review).toMatchObject({ reviewer: 'alice', commitSha: featureSha, state: 'APPROVED' });
 
     const merged = await forge.mergePullRequest(1);
     const mainAfter = (await git.revParse('main'))!;

@@ -71,7 +71,7 @@ async function recordedMetrics(version: string) {
 
 beforeAll(async () => {
   ({ path: root, cleanup } = await tempDir());
-  demo = await runDemo({ workDir: root, count: 300, seed: 11, now });
+  demo = await runDemo({ workDir: root, count: 300, seed: 11, now, through: 'model' });
   images = join(root, 'label-studio', 'images');
   const reader = new RepoReader(demo.dir);
   readImage = datasetImageReader(await reader.loadArtifact('DatasetConfig', 'HEAD', paths.datasetConfig('shapes')), { localRoot: images });

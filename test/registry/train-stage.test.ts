@@ -51,7 +51,7 @@ async function trainOptions(): Promise<TrainOptions> {
 
 beforeAll(async () => {
   ({ path: root, cleanup } = await tempDir());
-  demo = await runDemo({ workDir: root, count: 300, seed: 11 });
+  demo = await runDemo({ workDir: root, count: 300, seed: 11, through: 'model' });
   images = join(root, 'label-studio', 'images');
 }, 180_000);
 afterAll(() => cleanup());
