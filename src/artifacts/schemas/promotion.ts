@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FileRef, Name, Nullable, Probability, SchemaTag, SelfChecksum, SemVer, Strict, Timestamp } from './common.js';
 import { Decision } from './decision.js';
+import { RolloutAdvance, RolloutRollback } from './thresholds.js';
 
 /**
  * Format 2 of the gate, rollout and their thresholds. Format 1 files are still read: each is
@@ -40,19 +41,8 @@ export type GatingThresholdsV2 = Static<typeof GatingThresholdsV2>;
 export const RolloutThresholdsV2 = Strict({
   schema: SchemaTag('RolloutThresholds', 2),
   stages: Type.Array(StagePercent, { minItems: 1, description: 'strictly increasing, ending at 100; 0 is shadow only' }),
-  advance: Strict({
-    min_requests: Type.Integer({ minimum: 0 }),
-    min_hours_at_stage: Type.Number({ minimum: 0 }),
-    max_error_rate: Probability,
-    max_low_confidence_rate: Probability,
-    max_correction_rate: Probability,
-  }),
-  rollback: Strict({
-    error_rate_above: Probability,
-    low_confidence_rate_above: Probability,
-    correction_rate_above: Probability,
-    psi_above: Type.Number({ minimum: 0 }),
-  }),
+  advance: RolloutAdvance,
+  rollback: RolloutRollback,
 });
 export type RolloutThresholdsV2 = Static<typeof RolloutThresholdsV2>;
 

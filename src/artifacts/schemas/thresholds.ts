@@ -41,23 +41,29 @@ export const GatingThresholds = Strict({
 });
 export type GatingThresholds = Static<typeof GatingThresholds>;
 
+/** When a candidate may move to its next stage (every format of `thresholds/rollout.yaml`). */
+export const RolloutAdvance = Strict({
+  min_requests: Type.Integer({ minimum: 0 }),
+  min_hours_at_stage: NonNegative,
+  max_error_rate: Probability,
+  max_low_confidence_rate: Probability,
+  max_correction_rate: Probability,
+});
+
+/** What rolls a candidate back (every format of `thresholds/rollout.yaml`). */
+export const RolloutRollback = Strict({
+  error_rate_above: Probability,
+  low_confidence_rate_above: Probability,
+  correction_rate_above: Probability,
+  psi_above: NonNegative,
+});
+
 /** `thresholds/rollout.yaml`: when to advance 5% → 25% → 100% and when to roll back. */
 export const RolloutThresholds = Strict({
   schema: SchemaTag('RolloutThresholds', 1),
   stages: Type.Array(Percent, { minItems: 1 }),
-  advance: Strict({
-    min_requests: Type.Integer({ minimum: 0 }),
-    min_hours_at_stage: NonNegative,
-    max_error_rate: Probability,
-    max_low_confidence_rate: Probability,
-    max_correction_rate: Probability,
-  }),
-  rollback: Strict({
-    error_rate_above: Probability,
-    low_confidence_rate_above: Probability,
-    correction_rate_above: Probability,
-    psi_above: NonNegative,
-  }),
+  advance: RolloutAdvance,
+  rollback: RolloutRollback,
 });
 export type RolloutThresholds = Static<typeof RolloutThresholds>;
 
