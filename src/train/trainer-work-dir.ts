@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { formatJsonFile, formatJsonLine, sha256Hex } from '../artifacts/canonical-json.js';
+import { describeImage } from '../images/describe-image.js';
 import type { DatasetItem } from '../artifacts/schemas/dataset.js';
 import { ChecksumError, InputError } from '../errors.js';
 import { rotatedEnvelope } from '../label-studio/rectangle-regions.js';
@@ -78,15 +78,18 @@ async function materialiseImage(workDir: string, item: DatasetItem, bytes: Uint8
       actual: sha256,
     });
   }
-  const header = await sharp(bytes).metadata().catch((cause: unknown) => {
-    throw new InputError(`${item.id}: image ${item.image.url} cannot be read: ${(cause as Error).message}`, { item: item.id, rule: 'image-format' }, { cause });
-  });
-  const path = `images/${sha256}.${EXTENSIONS[header.format] ?? header.format}`;
+  // The same header and end checks as ingestion: an empty, cut or foreign file is named, never a crash.
+  const facts = await describeImage(bytes);
+  if (facts.defect || !facts.format || !facts.width || !facts.height) {
+    const why = facts.defect?.message ?? 'no size in its header';
+    throw new InputError(`${item.id}: image ${item.image.url} cannot be handed to the trainer: ${why}`, { item: item.id, file: item.image.url, rule: facts.defect?.rule ?? 'image-format' });
+  }
+  const path = `images/${sha256}.${EXTENSIONS[facts.format] ?? facts.format}`;
   // Two items may name the same bytes under different URLs: the second write finds the file there.
   await writeFile(join(workDir, path), bytes, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
-  return { path, sha256, width: header.autoOrient.width, height: header.autoOrient.height };
+  return { path, sha256, width: facts.width, height: facts.height };
 }
 
 /** One line of train.jsonl or val.jsonl. Every region carries an upright `envelope` (itself unless rotated). */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/artifacts/canonical-json.js';
-import { PolicyError } from '../../src/errors.js';
+import { InputError, PolicyError } from '../../src/errors.js';
+import { rejection } from '../helpers/rejection.js';
 import { preprocessImage } from '../../src/images/preprocess.js';
 import { parseModelMetadata } from '../../src/model/read-model-metadata.js';
 import { EXTERNAL_TRAINER_SCHEMA, planTrainerItems, runExternalTrainer } from '../../src/train/external-trainer.js';
@@ -161,5 +162,26 @@ describe('the work directory handed to the trainer', () => {
     const test = planTrainerItems(fixture.items.filter((item) => item.split === 'test'), []);
     await expect(runExternalTrainer({ ...options, train: [...options.train, ...test] })).rejects.toThrow(PolicyError);
     expect(existsSync(join(scratch, 'ran'))).toBe(false);
+  });
+});
+
+describe('an image the external trainer cannot be handed', () => {
+  it.each([
+    ['empty', () => new Uint8Array(0), 'image-unreadable'],
+    ['cut in half', (png: Uint8Array) => png.subarray(0, Math.floor(png.length / 2)), 'image-truncated'],
+  ])('is refused naming the item, its file and the rule when %s, before the command runs', async (_name, damage, rule) => {
+    const [first] = fixture.items.filter((item) => item.split === 'train');
+    const options = trainerOptions(fixture, {
+      command: 'touch "$MARK"',
+      env: { MARK: join(scratch, `ran-${rule}`) },
+      readImage: async (item) => (item.id === first!.id ? damage(fixture.bytes.get(item.id)!) : fixture.bytes.get(item.id)!),
+    });
+    const stripped = { ...options, train: options.train.map((entry) => ({ ...entry, item: { ...entry.item, image: { ...entry.item.image, sha256: null } } })) };
+
+    const error = await rejection(runExternalTrainer(stripped));
+
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).data).toMatchObject({ item: first!.id, file: first!.image.url, rule });
+    expect(existsSync(join(scratch, `ran-${rule}`))).toBe(false);
   });
 });
