@@ -2,7 +2,6 @@ import { canonicalize } from '../artifacts/canonical-json.js';
 import { paths } from '../artifacts/layout.js';
 import type { RolloutStateV2 } from '../artifacts/schemas/promotion.js';
 import { readRolloutState } from '../rollout/read-rollout-state.js';
-import { GitCli } from '../store/git-cli.js';
 import type { RepoReader } from '../store/repo-reader.js';
 import { diffCommits } from '../store/tree-diff.js';
 
@@ -17,7 +16,7 @@ export async function readApprovalRecord(reader: RepoReader, head: string, model
   const after = await readRolloutState(reader, head, model);
   const approved = after?.candidate?.approval?.commit;
   if (!after || !approved) return null;
-  const parents = (await new GitCli(reader.dir).run(['rev-list', '--parents', '-n', '1', head])).trim().split(' ').slice(1);
+  const parents = await reader.parentsOf(head);
   if (parents.length !== 1 || parents[0] !== approved) return null;
   const changed = (await diffCommits(reader, approved, head)).map((change) => change.path);
   if (changed.length !== 1 || changed[0] !== file) return null;

@@ -1,5 +1,5 @@
 import { GitError } from '../errors.js';
-import { GitCli } from '../store/git-cli.js';
+import { fetchBranch } from '../store/repository-setup.js';
 import type { RepoReader } from '../store/repo-reader.js';
 
 /**
@@ -8,9 +8,9 @@ import type { RepoReader } from '../store/repo-reader.js';
  */
 export async function resolveBase(dir: string, reader: RepoReader, base: string, remote: string | undefined): Promise<string> {
   if (!remote) return reader.resolveCommit(base);
-  const cli = new GitCli(dir);
-  const tracking = `refs/remotes/${remote}/${base}`;
-  const fetched = await cli.tryRun(['fetch', '--quiet', remote, `+refs/heads/${base}:${tracking}`], { GIT_TERMINAL_PROMPT: '0' });
-  if (!fetched.ok) throw new GitError(`fetch of ${base} from ${remote} failed: ${fetched.stderr}`, { remote, base, stderr: fetched.stderr });
+  const tracking = await fetchBranch(dir, base, remote).catch((error: unknown) => {
+    const stderr = error instanceof GitError ? String(error.data.stderr) : String(error);
+    throw new GitError(`fetch of ${base} from ${remote} failed: ${stderr}`, { remote, base, stderr }, { cause: error });
+  });
   return reader.resolveCommit(tracking);
 }

@@ -35,3 +35,18 @@ export async function readCommitSubjects(dir: string, from: string, to: string):
   const out = await new GitCli(dir).run(['log', '--format=%s', `${from}..${to}`]);
   return out.split('\n').filter((line) => line !== '');
 }
+
+/**
+ * Every blob id `path` had on the first-parent line of `ref`, from one `git log`: a file whose
+ * new bytes are one of them restores a state the branch once committed.
+ */
+export async function readBlobHistory(dir: string, ref: string, path: string): Promise<Set<string>> {
+  const log = await new GitCli(dir).run(['log', '--first-parent', '--format=', '--raw', '--no-abbrev', '--no-renames', ref, '--', path]);
+  const blobs = new Set<string>();
+  for (const line of log.split('\n')) {
+    // :100644 100644 <old blob> <new blob> M\t<path>
+    const match = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) [A-Z]/.exec(line);
+    if (match && !/^0+$/.test(match[1]!)) blobs.add(match[1]!);
+  }
+  return blobs;
+}

@@ -79,6 +79,12 @@ export class RepoReader {
     return (bases[0] as string | undefined) ?? null;
   }
 
+  /** The parents of a commit, first parent first. */
+  async parentsOf(ref: string): Promise<string[]> {
+    const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid: await this.resolveCommit(ref), cache: this.cache });
+    return commit.parent;
+  }
+
   /** Whether `ancestor` is within `limit` commits of `commit`, following every parent. */
   private async isRecentAncestor(ancestor: string, commit: string, limit = 256): Promise<boolean> {
     const seen = new Set<string>([commit]);

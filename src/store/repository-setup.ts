@@ -41,3 +41,10 @@ export async function pushBranch(dir: string, branch: string, remote = 'origin')
 export async function pullFastForward(dir: string, branch: string, remote = 'origin'): Promise<void> {
   await new GitCli(dir).run(['pull', '--quiet', '--ff-only', remote, branch], { GIT_TERMINAL_PROMPT: '0' });
 }
+
+/** Fetches one branch of `remote` into its remote-tracking ref and returns that ref's name. */
+export async function fetchBranch(dir: string, branch: string, remote = 'origin'): Promise<string> {
+  const tracking = `refs/remotes/${remote}/${branch}`;
+  await new GitCli(dir).run(['fetch', '--quiet', remote, `+refs/heads/${branch}:${tracking}`], { GIT_TERMINAL_PROMPT: '0' });
+  return tracking;
+}

@@ -58,11 +58,11 @@ describe('a candidate the gate sent to manual review, over the local forge', () 
     expect((refused as PolicyError).data.rule).toBe('manual-review');
   });
 
-  it('does not count an approval by the author or by a bot', async () => {
-    await repo.forgeAs(BOT).submitReview(pr.number, { state: 'APPROVED' });
+  it('refuses the author’s own approval and does not count a bot’s', async () => {
+    expect(await rejection(repo.forgeAs(BOT).submitReview(pr.number, { state: 'APPROVED' }))).toMatchObject({ code: 'E_FORGE', message: expect.stringContaining('Can not approve your own pull request') });
     await repo.forgeAs('deploy[bot]').submitReview(pr.number, { state: 'APPROVED' });
     const result = await check();
-    expect(result).toMatchObject({ state: 'pending', recorded: null, description: 'waiting for a review by someone other than cairn[bot]: approvals by cairn[bot], deploy[bot] do not count (the author or a bot)' });
+    expect(result).toMatchObject({ state: 'pending', recorded: null, description: 'waiting for a review by someone other than cairn[bot]: approvals by deploy[bot] do not count (the author or a bot)' });
     expect(await headOf(repo.dir, pr.head)).toBe(pr.headSha);
   });
 
