@@ -25,7 +25,12 @@ export interface UploadRow {
 
 /** Checks `value` against the `UploadRecord` schema; faults are named at their field, under `where`. */
 export function validateUploadRecord(value: unknown, where: string): UploadRecord {
-  return assertMatchesSchema(UploadRecordSchema, value, where, '') as UploadRecord;
+  const record = assertMatchesSchema(UploadRecordSchema, value, where, '') as UploadRecord;
+  // RFC 3339 (and so ajv-formats) admits a leap second, "23:59:60Z", which has no place in time order.
+  if (uploadTimeKey(record.created_at) === null) {
+    throw new SchemaError(where, [{ path: '/created_at', message: 'must not be a leap second: the log orders uploads by time' }]);
+  }
+  return record;
 }
 
 /** The row a valid record is stored as. */
@@ -45,7 +50,7 @@ export function buildUploadRow(record: UploadRecord): UploadRow {
     shadow_agreed: record.shadow === null ? null : record.shadow.agreed ? 1 : 0,
     latency_ms: record.latency_ms,
     created_at: record.created_at,
-    // The schema admits only times this maps; `?? ''` is never taken for a validated record.
+    // validateUploadRecord refuses a time without a key, so `?? ''` is never taken for a valid record.
     created_key: uploadTimeKey(record.created_at) ?? '',
   };
 }

@@ -84,6 +84,7 @@ describe('append and get', () => {
     ['a time with an offset', { created_at: '2026-12-02T08:00:00+01:00' }, '/created_at'],
     ['a time finer than microseconds', { created_at: '2026-12-02T07:00:00.1234567Z' }, '/created_at'],
     ['no such day', { created_at: '2026-02-30T07:00:00Z' }, '/created_at'],
+    ['a leap second, which has no place in time order', { created_at: '2016-12-31T23:59:60Z' }, '/created_at'],
     ['a field the record does not have', { extra: 1 }, '/'],
     ['NaN for a latency', { latency_ms: Number.NaN }, '/latency_ms'],
   ])('refuse %s, naming the field, and store nothing', async (_, overrides, path) => {
