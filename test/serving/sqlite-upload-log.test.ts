@@ -219,6 +219,19 @@ describe('a log in a file', () => {
     expect((error as NotFoundError).data).toEqual({ file, directory: join(dir, 'missing') });
   });
 
+  it('is refused with InputError in a database that holds other tables but no upload log, which is left as it was', () => {
+    const file = join(dir, 'app.db');
+    const app = new Database(file);
+    app.exec('CREATE TABLE uploads (id TEXT)');
+    app.close();
+    const error = thrown(() => openSqliteUploadLog(file));
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).data).toEqual({ file, rule: 'upload-log-file', tables: ['uploads'] });
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all()).toEqual(['uploads']);
+    after.close();
+  });
+
   it('is refused with InputError when the file is not a SQLite database', async () => {
     const file = join(dir, 'notes.db');
     await writeFile(file, 'not a database '.repeat(20));
