@@ -17,7 +17,7 @@ await runWorkflowStep(async () => {
   const reason = process.env.REASON ?? '';
   const result = await runRollback(
     { dir, reader: new RepoReader(dir), forge: await forgeFromEnv(dir), ...(remote ? { remote } : {}) },
-    { model: requireEnv('MODEL'), base: process.env.BASE_BRANCH || 'main', reason, runId: runIdFromEnv(), now: process.env.NOW === 'true' },
+    { model: requireEnv('MODEL'), base: process.env.BASE_BRANCH || 'main', reason, runId: runIdFromEnv(), direct: process.env.NOW === 'true' },
   );
   const where = result.pullRequest ? `pull request #${result.pullRequest.number}` : `commit ${result.commit} on ${result.branch}`;
   await core.summary.addRaw(`### cairn rollback: ${result.plan.subject}\n\n${where}\n\n${buildRollbackBody(result.plan, reason)}\n`).write();

@@ -76,7 +76,7 @@ export async function runDemoPromotion(ctx: DemoPromotionContext, firstModel: { 
   await sync(deps.dir);
   step('merge promotion', `PR #${promotion.number} merged: ${await serving(ctx)}`);
 
-  const rollback = await runRollback(deps, { model: DEMO_MODEL, base: 'main', reason: 'error rate of 1.2.0 at 5% is three times production', runId: 'demo-rollback', now: true });
+  const rollback = await runRollback(deps, { model: DEMO_MODEL, base: 'main', reason: 'error rate of 1.2.0 at 5% is three times production', runId: 'demo-rollback', direct: true });
   await sync(deps.dir);
   step('emergency rollback', `${rollback.plan.subject} pushed to main as ${rollback.commit?.slice(0, 12)}: ${await serving(ctx)}; 1.2.0 stays in the registry`);
 

@@ -14,7 +14,7 @@ export interface RollbackOptions {
   reason: string;
   runId: string;
   /** Commit the revert straight onto the base branch (an emergency), instead of opening a pull request. */
-  now?: boolean;
+  direct?: boolean;
   dryRun?: boolean;
 }
 
@@ -33,7 +33,7 @@ export interface RollbackResult {
 export async function runRollback(deps: RolloutDeps, options: RollbackOptions): Promise<RollbackResult> {
   const baseCommit = await resolveBase(deps.dir, deps.reader, options.base, deps.remote);
   const plan = await planRollbackRevert(deps.reader, baseCommit, options.model);
-  const branch = options.now ? options.base : new StageBranch('rollback', options.model, `revert-${plan.reverted.commit.slice(0, 12)}`).toString();
+  const branch = options.direct ? options.base : new StageBranch('rollback', options.model, `revert-${plan.reverted.commit.slice(0, 12)}`).toString();
   if (options.dryRun) return { plan, branch, commit: null, pullRequest: null };
   const committed = await commitOnBranch<RevertPlan>(deps, {
     stage: 'rollback',
@@ -42,10 +42,10 @@ export async function runRollback(deps: RolloutDeps, options: RollbackOptions): 
     base: baseCommit,
     planned: toStagePlan(plan, options.reason),
     // A rollback branch that exists already holds this revert; on the base itself, a newer change is reverted.
-    holds: async () => !options.now,
+    holds: async () => !options.direct,
     replan: async (reader, tip) => toStagePlan(await planRollbackRevert(reader, tip, options.model), options.reason),
   });
-  if (options.now) return { plan: committed.value, branch, commit: committed.commit, pullRequest: null };
+  if (options.direct) return { plan: committed.value, branch, commit: committed.commit, pullRequest: null };
   const pullRequest = await openOrFindPullRequest(deps.forge, { head: branch, base: options.base, title: plan.subject, body: buildRollbackBody(plan, options.reason), labels: ['cairn:rollback'] });
   return { plan: committed.value, branch, commit: committed.commit, pullRequest };
 }

@@ -45,7 +45,7 @@ describe('an emergency rollback that loses the push race', () => {
     const aMain = (await new GitCli(clones.a).revParse('main'))!;
 
     const a = { dir: clones.a, reader: new RepoReader(clones.a), forge: new LocalForge({ dir: clones.a }), remote: 'origin' };
-    const result = await runRollback(a, { model: 'shapes', base: 'main', reason: 'bad canary', runId: 'a', now: true });
+    const result = await runRollback(a, { model: 'shapes', base: 'main', reason: 'bad canary', runId: 'a', direct: true });
 
     expect(result.plan.reverted.commit).toBe(bCommit);
     const remoteGit = new GitCli(remote);

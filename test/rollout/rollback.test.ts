@@ -25,7 +25,7 @@ async function rollToProduction(model: string, version: string): Promise<void> {
     await runRollout(repo.deps, { model, request, reason: `${request.action} ${version}`, base: 'main', runId: 't', now: repo.now, merge: true });
   }
 }
-const rollback = (now = false) => runRollback(repo.deps, { model: 'shapes', base: 'main', reason: 'error rate above 5%', runId: 't', now });
+const rollback = (direct = false) => runRollback(repo.deps, { model: 'shapes', base: 'main', reason: 'error rate above 5%', runId: 't', direct });
 const bytesAt = (ref: string) => git.run(['show', `${ref}:${FILE}`]);
 
 beforeAll(async () => {
@@ -115,7 +115,7 @@ describe('rollback by revert', () => {
     const pushed = await repo.mergeModel('solo', '1.0.0', 'approve');
     await runPromote(repo.deps, { base: 'main', ...pushed, runId: 't', now: repo.now });
     const before = await headOf(repo.dir, 'main');
-    const refused = await rejection(runRollback(repo.deps, { model: 'solo', base: 'main', reason: 'x', runId: 't', now: true }));
+    const refused = await rejection(runRollback(repo.deps, { model: 'solo', base: 'main', reason: 'x', runId: 't', direct: true }));
     expect(refused).toBeInstanceOf(PolicyError);
     expect((refused as PolicyError).data).toMatchObject({ rule: 'nothing-to-revert', file: 'registry/solo/rollout.json' });
     expect(await headOf(repo.dir, 'main')).toBe(before);

@@ -25,7 +25,7 @@ export function registerRollback(program: Command, context: CliContext): void {
       const dir = context.dir();
       const result = await runRollback(
         { dir, reader: new RepoReader(dir), forge: await forgeFromEnv(dir), ...(flags.push ? { remote: flags.push } : {}) },
-        { model, base: flags.base, reason: flags.reason, runId: runIdFromEnv(), now: flags.now, dryRun: flags.dryRun },
+        { model, base: flags.base, reason: flags.reason, runId: runIdFromEnv(), direct: flags.now, dryRun: flags.dryRun },
       );
       if (flags.json) return printJson(context.output, { ...result, plan: { ...result.plan, content: undefined } });
       context.output.out(formatRollback(result, Boolean(flags.dryRun)));
