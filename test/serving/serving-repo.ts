@@ -1,0 +1,127 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { formatJsonFile } from '../../src/artifacts/canonical-json.js';
+import { buildArtifact } from '../../src/artifacts/codec.js';
+import { paths } from '../../src/artifacts/layout.js';
+import type { RolloutStateV2 } from '../../src/artifacts/schemas/promotion.js';
+import { contentBytes, type FileWrite } from '../../src/store/commit-files.js';
+import { GitCli } from '../../src/store/git-cli.js';
+import { buildContractModel } from '../evaluate/contract-model.js';
+import { datasetFiles, ref, rolloutFile, sha } from '../helpers/builders.js';
+import { initRepo } from '../helpers/git.js';
+
+/**
+ * A model repository for the deployer: model `colours` with real ONNX versions of the contract model
+ * (a red image is class red, green green, blue blue; two fixed regions, bar 0.9 and dot 0.4):
+ * - 1.0.0, sharp and uncalibrated;
+ * - 1.1.0, the same graph less sharp, with a calibration;
+ * - 1.2.0, whose metadata names the classes in another order, so it calls a red image green.
+ */
+export const MODEL = 'colours';
+export const CLASSES = ['red', 'green', 'blue'];
+export const REGION_CLASSES = ['dot', 'bar'];
+export const CALIBRATION_1_1_0 = {
+  red: { x: [0, 0.5, 1], y: [0.05, 0.2, 0.7] },
+  green: { x: [0, 0.5, 1], y: [0.1, 0.4, 0.9] },
+  blue: { x: [0, 0.25, 1], y: [0, 0.3, 0.6] },
+};
+const T0 = '2026-11-01T00:00:00.000Z';
+
+export const taxonomy: FileWrite = {
+  path: paths.taxonomy('colours_v1'),
+  content: formatJsonFile(buildArtifact('Taxonomy', { taxonomy_version: 'colours_v1', classes: CLASSES.map((name) => ({ name })), region_classes: REGION_CLASSES.map((name) => ({ name })) })),
+};
+const dataset = datasetFiles('colours', 'v0001', taxonomy);
+
+export const ONNX = {
+  '1.0.0': buildContractModel({ classes: CLASSES, regionClasses: REGION_CLASSES }),
+  '1.1.0': buildContractModel({ classes: CLASSES, regionClasses: REGION_CLASSES, sharpness: 3 }),
+  '1.2.0': buildContractModel({ classes: ['green', 'blue', 'red'], regionClasses: REGION_CLASSES }),
+} as const;
+export type Version = keyof typeof ONNX;
+
+/** The files of one version: manifest, weights, metrics-free (the deployer reads neither metrics nor gate), calibration when given. */
+export function versionFiles(version: Version, options: { onnx?: Uint8Array; calibration?: typeof CALIBRATION_1_1_0 } = {}): FileWrite[] {
+  const weights = options.onnx ?? ONNX[version];
+  const calibration = options.calibration
+    ? formatJsonFile(
+        buildArtifact('Calibration', { model: MODEL, model_version: version, method: 'isotonic', fitted_on: { dataset_version: 'v0001', split: 'val' }, classes: options.calibration, ece_before: 0.1, ece_after: 0.05 }),
+      )
+    : null;
+  const manifest = buildArtifact('ModelArtifact', {
+    model: MODEL,
+    model_version: version,
+    taxonomy: ref(taxonomy),
+    dataset: { name: 'colours', version: 'v0001', manifest: ref(dataset[0]!) },
+    trainer: { kind: 'external', name: 'contract-model', version: '1' },
+    config: {},
+    code_commit: 'unknown',
+    input: { width: 16, height: 16, mean: [0, 0, 0], std: [1, 1, 1] },
+    classes: CLASSES,
+    region_classes: REGION_CLASSES,
+    parent: null,
+    files: {
+      'model.onnx': { sha256: sha(ONNX[version]), bytes: ONNX[version].length },
+      ...(calibration ? { 'calibration.json': { sha256: sha(calibration), bytes: Buffer.byteLength(calibration) } } : {}),
+    },
+    calibrated: calibration !== null,
+    created_at: T0,
+  });
+  return [
+    { path: paths.modelManifest(MODEL, version), content: formatJsonFile(manifest) },
+    { path: paths.modelFile(MODEL, version, 'model.onnx'), content: weights },
+    ...(calibration ? [{ path: paths.modelFile(MODEL, version, 'calibration.json'), content: calibration }] : []),
+  ];
+}
+
+export function servingYaml(overrides: Record<string, unknown> = {}): FileWrite {
+  const values = { min_confidence: 0.5, per_class_min_confidence: {}, min_region_score: 0.3, shadow: false, kill_switch: false, reload_interval_seconds: 5, ...overrides };
+  const lines = ['schema: ServingThresholds/v1', ...Object.entries(values).map(([key, value]) => `${key}: ${JSON.stringify(value)}`)];
+  return { path: paths.thresholds('serving'), content: `${lines.join('\n')}\n` };
+}
+
+const served = (version: Version) => ({ model_version: version, manifest: ref(versionFiles(version, version === '1.1.0' ? { calibration: CALIBRATION_1_1_0 } : {})[0]!) });
+
+/** A rollout state of `colours`: production, candidate at `percent` (stages 5, 25, 100 unless given), and the rest. */
+export function rollout(fields: {
+  production?: Version | null;
+  candidate?: { version: Version; percent: number; stages?: number[] } | null;
+  shadow?: Version | null;
+  previous?: Version | null;
+  pinned?: Version | null;
+  kill_switch?: boolean;
+}): FileWrite {
+  const gate = { path: paths.modelFile(MODEL, fields.candidate?.version ?? '1.0.0', 'gate.json'), sha256: 'c'.repeat(64) };
+  const state: Parameters<typeof rolloutFile>[1] = {
+    production: fields.production ? served(fields.production) : null,
+    candidate: fields.candidate ? { ...served(fields.candidate.version), gate, percent: fields.candidate.percent, approval: null, ...(fields.candidate.stages ? { stages: fields.candidate.stages } : {}) } : null,
+    shadow: fields.shadow ? served(fields.shadow) : null,
+    previous: fields.previous ? served(fields.previous) : null,
+    pinned: fields.pinned ?? null,
+    kill_switch: fields.kill_switch ?? false,
+  };
+  return rolloutFile(MODEL, state);
+}
+
+export function parseRollout(file: FileWrite): RolloutStateV2 {
+  return JSON.parse(String(file.content)) as RolloutStateV2;
+}
+
+/** A repository on `main` with the taxonomy, dataset, serving thresholds, all three versions (1.1.0 calibrated) and `state`. */
+export async function createServingRepo(dir: string, state: FileWrite, serving = servingYaml()): Promise<GitCli> {
+  const cli = await initRepo(dir);
+  await commitFiles(dir, [taxonomy, ...dataset, serving, ...versionFiles('1.0.0'), ...versionFiles('1.1.0', { calibration: CALIBRATION_1_1_0 }), ...versionFiles('1.2.0'), state], 'model repository');
+  return cli;
+}
+
+/** Writes `files` into the work tree and commits them; returns the commit id. */
+export async function commitFiles(dir: string, files: readonly FileWrite[], message: string): Promise<string> {
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true });
+    await writeFile(join(dir, file.path), contentBytes(file.content));
+  }
+  const cli = new GitCli(dir);
+  await cli.run(['add', '--', ...files.map((file) => file.path)]);
+  await cli.run(['commit', '--quiet', '-m', message]);
+  return (await cli.revParse('HEAD'))!;
+}
