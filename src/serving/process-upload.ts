@@ -51,7 +51,10 @@ export async function processUploadIn(context: UploadContext, image: Uint8Array,
   const served = route.version === null ? undefined : state?.versions.get(route.version);
   const shadow = route.shadow === null ? undefined : state?.versions.get(route.shadow);
   const decodeOptions = { name: `upload ${id}`, maxPixels: context.maxPixels };
-  const prepared = await preprocessImage(image, (served ?? shadow)?.model.inputSpec ?? PROBE_SPEC, decodeOptions);
+  const decoding = preprocessImage(image, (served ?? shadow)?.model.inputSpec ?? PROBE_SPEC, decodeOptions);
+  // Hashed on this thread while sharp decodes on libuv's pool.
+  const imageSha256 = sha256Hex(image);
+  const prepared = await decoding;
 
   const [main, second] = await Promise.all([
     served && state ? run(context, served, prepared, state) : null,
@@ -61,7 +64,7 @@ export async function processUploadIn(context: UploadContext, image: Uint8Array,
   const top = main?.output.classes[0]?.label;
   return {
     id,
-    image_sha256: sha256Hex(image),
+    image_sha256: imageSha256,
     unit: options.unitId,
     model: context.model,
     version: main ? main.output.version : null,

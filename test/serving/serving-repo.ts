@@ -27,10 +27,7 @@ export const CALIBRATION_1_1_0 = {
 };
 const T0 = '2026-11-01T00:00:00.000Z';
 
-export const taxonomy: FileWrite = {
-  path: paths.taxonomy('colours_v1'),
-  content: formatJsonFile(buildArtifact('Taxonomy', { taxonomy_version: 'colours_v1', classes: CLASSES.map((name) => ({ name })), region_classes: REGION_CLASSES.map((name) => ({ name })) })),
-};
+export const taxonomy: FileWrite = taxonomyFile('colours_v1', CLASSES, REGION_CLASSES);
 const dataset = datasetFiles('colours', 'v0001', taxonomy);
 
 export const ONNX = {
@@ -40,38 +37,64 @@ export const ONNX = {
 } as const;
 export type Version = keyof typeof ONNX;
 
-/** The files of one version: manifest, weights, metrics-free (the deployer reads neither metrics nor gate), calibration when given. */
+/** The files of one version: manifest, weights, calibration when given (the deployer reads neither metrics nor gate). */
 export function versionFiles(version: Version, options: { onnx?: Uint8Array; calibration?: typeof CALIBRATION_1_1_0 } = {}): FileWrite[] {
-  const weights = options.onnx ?? ONNX[version];
-  const calibration = options.calibration
+  return buildVersionFiles({ model: MODEL, version, taxonomy, onnx: ONNX[version], committed: options.onnx, calibration: options.calibration, input: { width: 16, height: 16, mean: [0, 0, 0], std: [1, 1, 1] } });
+}
+
+export interface VersionSpec {
+  model: string;
+  version: string;
+  taxonomy: FileWrite;
+  /** The weights the manifest vouches for. */
+  onnx: Uint8Array;
+  /** Other bytes to commit as model.onnx (a tampered file); `onnx` when absent. */
+  committed?: Uint8Array | undefined;
+  calibration?: Record<string, { x: number[]; y: number[] }> | undefined;
+  input: { width: number; height: number; mean: number[]; std: number[] };
+}
+
+/** A version's manifest, weights and calibration for any model and taxonomy. */
+export function buildVersionFiles(spec: VersionSpec): FileWrite[] {
+  const { model, version } = spec;
+  const names = JSON.parse(String(spec.taxonomy.content)) as { classes: Array<{ name: string }>; region_classes: Array<{ name: string }> };
+  const calibration = spec.calibration
     ? formatJsonFile(
-        buildArtifact('Calibration', { model: MODEL, model_version: version, method: 'isotonic', fitted_on: { dataset_version: 'v0001', split: 'val' }, classes: options.calibration, ece_before: 0.1, ece_after: 0.05 }),
+        buildArtifact('Calibration', { model, model_version: version, method: 'isotonic', fitted_on: { dataset_version: 'v0001', split: 'val' }, classes: spec.calibration, ece_before: 0.1, ece_after: 0.05 }),
       )
     : null;
   const manifest = buildArtifact('ModelArtifact', {
-    model: MODEL,
+    model,
     model_version: version,
-    taxonomy: ref(taxonomy),
+    taxonomy: ref(spec.taxonomy),
     dataset: { name: 'colours', version: 'v0001', manifest: ref(dataset[0]!) },
     trainer: { kind: 'external', name: 'contract-model', version: '1' },
     config: {},
     code_commit: 'unknown',
-    input: { width: 16, height: 16, mean: [0, 0, 0], std: [1, 1, 1] },
-    classes: CLASSES,
-    region_classes: REGION_CLASSES,
+    input: spec.input,
+    classes: names.classes.map((c) => c.name),
+    region_classes: names.region_classes.map((c) => c.name),
     parent: null,
     files: {
-      'model.onnx': { sha256: sha(ONNX[version]), bytes: ONNX[version].length },
+      'model.onnx': { sha256: sha(spec.onnx), bytes: spec.onnx.length },
       ...(calibration ? { 'calibration.json': { sha256: sha(calibration), bytes: Buffer.byteLength(calibration) } } : {}),
     },
     calibrated: calibration !== null,
     created_at: T0,
   });
   return [
-    { path: paths.modelManifest(MODEL, version), content: formatJsonFile(manifest) },
-    { path: paths.modelFile(MODEL, version, 'model.onnx'), content: weights },
-    ...(calibration ? [{ path: paths.modelFile(MODEL, version, 'calibration.json'), content: calibration }] : []),
+    { path: paths.modelManifest(model, version), content: formatJsonFile(manifest) },
+    { path: paths.modelFile(model, version, 'model.onnx'), content: spec.committed ?? spec.onnx },
+    ...(calibration ? [{ path: paths.modelFile(model, version, 'calibration.json'), content: calibration }] : []),
   ];
+}
+
+/** The taxonomy file of `classes` and `regionClasses`. */
+export function taxonomyFile(version: string, classes: readonly string[], regionClasses: readonly string[]): FileWrite {
+  return {
+    path: paths.taxonomy(version),
+    content: formatJsonFile(buildArtifact('Taxonomy', { taxonomy_version: version, classes: classes.map((name) => ({ name })), region_classes: regionClasses.map((name) => ({ name })) })),
+  };
 }
 
 export function servingYaml(overrides: Record<string, unknown> = {}): FileWrite {
@@ -109,8 +132,13 @@ export function parseRollout(file: FileWrite): RolloutStateV2 {
 
 /** A repository on `main` with the taxonomy, dataset, serving thresholds, all three versions (1.1.0 calibrated) and `state`. */
 export async function createServingRepo(dir: string, state: FileWrite, serving = servingYaml()): Promise<GitCli> {
+  return createModelRepo(dir, [taxonomy, serving, ...versionFiles('1.0.0'), ...versionFiles('1.1.0', { calibration: CALIBRATION_1_1_0 }), ...versionFiles('1.2.0'), state]);
+}
+
+/** A repository on `main` holding a dataset manifest (the lineage a manifest names) and `files`. */
+export async function createModelRepo(dir: string, files: readonly FileWrite[]): Promise<GitCli> {
   const cli = await initRepo(dir);
-  await commitFiles(dir, [taxonomy, ...dataset, serving, ...versionFiles('1.0.0'), ...versionFiles('1.1.0', { calibration: CALIBRATION_1_1_0 }), ...versionFiles('1.2.0'), state], 'model repository');
+  await commitFiles(dir, [...dataset, ...files], 'model repository');
   return cli;
 }
 
