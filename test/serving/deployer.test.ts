@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import sharp from 'sharp';
 import { sha256Hex } from '../../src/artifacts/canonical-json.js';
 import { paths } from '../../src/artifacts/layout.js';
 import { preprocessImage } from '../../src/images/preprocess.js';
@@ -11,6 +10,7 @@ import { openModel } from '../../src/model/open-model.js';
 import { createDeployer, type Deployer, type DeployerOptions, type ReloadEvent } from '../../src/serving/create-deployer.js';
 import { routeBucket } from '../../src/serving/decide-route.js';
 import { MemoryUploadLog } from '../../src/serving/memory-upload-log.js';
+import type { UploadRecord } from '../../src/serving/upload-record.js';
 import { GitCli } from '../../src/store/git-cli.js';
 import { solidPng } from '../evaluate/contract-model.js';
 import { tempDir } from '../helpers/git.js';
@@ -173,21 +173,26 @@ describe('createDeployer: what serves', () => {
     expect(events.map((event) => event.outcome)).toEqual(['loaded', 'refused', 'refused']);
   });
 
-  it('lets an upload in flight finish on the state it started with while a reload swaps production', async () => {
+  it('keeps the sessions an upload in flight holds open across a reload, and closes them when it finishes', async () => {
     const repo = join(dir, 'models');
     await createServingRepo(repo, rollout({ production: '1.0.0' }));
-    const deployer = await start();
+    // The upload stays in flight until the test lets its record into the log.
+    let admit: () => void = () => undefined;
+    const admitted = new Promise<void>((resolve) => (admit = resolve));
+    const gated = Object.assign(Object.create(log) as MemoryUploadLog, { append: async (record: UploadRecord) => (await admitted, log.append(record)) });
+    const deployer = await start({ log: gated });
+    const old = deployer.state!.versions.get('1.0.0')!;
+    const tensor = new Float32Array(old.model.imageLength);
     await commitFiles(repo, [rollout({ production: '1.2.0', previous: '1.0.0' })], 'promote 1.2.0');
     const image = await RED;
-    // A large red upload: still decoding when the reload has swapped states and retired 1.0.0.
-    const large = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: { r: 220, g: 30, b: 30 } } }).png({ compressionLevel: 0 }).toBuffer();
-    let finished = false;
-    const inFlight = deployer.processUpload(large, { unitId: 'user-1' }).finally(() => (finished = true));
+    const inFlight = deployer.processUpload(image, { unitId: 'user-1' });
     expect(await deployer.refresh()).toMatchObject({ outcome: 'loaded' });
-    expect(finished).toBe(false);
-    expect(await inFlight).toMatchObject({ version: '1.0.0', accepted: true, output: { classes: [{ label: 'red' }, {}, {}] } });
-    expect(await deployer.processUpload(image, { unitId: 'user-1' })).toMatchObject({ version: '1.2.0', output: { classes: [{ label: 'green' }, {}, {}] } });
     expect([...deployer.state!.versions.keys()]).toEqual(['1.2.0']);
+    await expect(old.model.run(tensor)).resolves.toHaveLength(1);
+    admit();
+    expect(await inFlight).toMatchObject({ version: '1.0.0', accepted: true, output: { classes: [{ label: 'red' }, {}, {}] } });
+    await expect(old.model.run(tensor)).rejects.toThrow();
+    expect(await deployer.processUpload(image, { unitId: 'user-1' })).toMatchObject({ version: '1.2.0', output: { classes: [{ label: 'green' }, {}, {}] } });
   });
 
   it('reloads on the interval of thresholds/serving.yaml until closed', async () => {
