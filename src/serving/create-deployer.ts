@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import type { Registry } from 'prom-client';
+import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../images/preprocess.js';
 import { RepoReader } from '../store/repo-reader.js';
 import { createDeployerMetrics, type DeployerMetrics } from './deployer-metrics.js';
@@ -53,7 +54,7 @@ export interface Deployer {
   readonly state: ServingState | null;
   /** Reads the ref now; resolves when the new state serves or has been refused. */
   refresh(): Promise<ReloadEvent>;
-  /** Routes, runs and records one upload; see `processUploadIn`. Appends the record to the log. */
+  /** Routes, runs and records one upload; see `processUploadIn`. Appends the record to the log. `UsageError` once closed. */
   processUpload(image: Uint8Array, options: UploadOptions): Promise<UploadRecord>;
   /** Stops reloading, waits for uploads in flight, closes every session. */
   close(): Promise<void>;
@@ -160,6 +161,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
     },
     refresh,
     async processUpload(image, uploadOptions) {
+      if (closed) throw new UsageError(`the deployer of ${model} is closed`, { model });
       const held = current;
       if (held) held.uploads++;
       const work = (async () => {

@@ -170,7 +170,9 @@ describe('createDeployer: what serves', () => {
     await commitFiles(repo, [{ path: paths.rollout(MODEL), content: '{"schema": "RolloutState/v2", "model": "colours"}\n' }], 'break rollout.json');
     expect(await deployer.refresh()).toMatchObject({ outcome: 'refused', serving: good, error: { code: 'E_SCHEMA' } });
     expect(await deployer.metrics.registry.metrics()).toContain('cairn_reload_total{model="colours",outcome="refused"} 2');
-    expect(events.map((event) => event.outcome)).toEqual(['loaded', 'refused', 'refused']);
+    await commitFiles(repo, [rollout({ production: '1.0.0', pinned: '1.1.0' })], 'pin a version that never served');
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'refused', serving: good, error: { code: 'E_INPUT', data: { rule: 'pin-unknown' } } });
+    expect(events.map((event) => event.outcome)).toEqual(['loaded', 'refused', 'refused', 'refused']);
   });
 
   it('keeps the sessions an upload in flight holds open across a reload, and closes them when it finishes', async () => {
@@ -208,6 +210,7 @@ describe('createDeployer: what serves', () => {
     await commitFiles(repo, [rollout({ production: '1.0.0', previous: '1.1.0' })], 'roll back');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(events).toHaveLength(2);
+    await expect(deployer.processUpload(await RED, { unitId: 'user-1' })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });
 
