@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
+import sharp from 'sharp';
 import { sha256Hex } from '../../src/artifacts/canonical-json.js';
 import { paths } from '../../src/artifacts/layout.js';
 import { preprocessImage } from '../../src/images/preprocess.js';
@@ -215,6 +216,18 @@ describe('createDeployer: what serves', () => {
 });
 
 describe('processUpload: routing, shadow, calibration, thresholds', () => {
+  it('gives regions in pixels of the image as its EXIF orientation shows it', async () => {
+    await createServingRepo(join(dir, 'models'), rollout({ production: '1.0.0' }));
+    const deployer = await start();
+    // Stored 48 wide and 24 high, shown rotated a quarter turn: 24 wide and 48 high.
+    const rotated = await sharp({ create: { width: 48, height: 24, channels: 3, background: { r: 220, g: 30, b: 30 } } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const record = await deployer.processUpload(rotated, { unitId: 'user-1' });
+    expect(record.output!.regions.map((region) => region.box)).toEqual([
+      [6, 24, 12, 12],
+      [0, 0, 3, 48],
+    ]);
+  });
+
   it('keeps a unit on the candidate from 5% through 25% to 100%, and pins override the canary', async () => {
     const repo = join(dir, 'models');
     await createServingRepo(repo, rollout({ production: '1.0.0', candidate: { version: '1.2.0', percent: 5 } }));
