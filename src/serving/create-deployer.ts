@@ -52,7 +52,10 @@ export interface Deployer {
   readonly metrics: DeployerMetrics;
   /** The state now serving, or null before a valid one has loaded (every upload `unavailable`). */
   readonly state: ServingState | null;
-  /** Reads the ref now; resolves when the new state serves or has been refused. */
+  /**
+   * Reads the ref now; resolves when the new state serves or has been refused. `onReload`, the log
+   * and `cairn_reload_total` hear of each new commit once: loaded, or refused (not retried).
+   */
   refresh(): Promise<ReloadEvent>;
   /** Routes, runs and records one upload; see `processUploadIn`. Appends the record to the log. `UsageError` once closed. */
   processUpload(image: Uint8Array, options: UploadOptions): Promise<UploadRecord>;
@@ -85,6 +88,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
   const metrics = createDeployerMetrics(options.registry);
   let current: Held | null = null;
   let refreshing: Promise<ReloadEvent> | null = null;
+  let refused: ReloadEvent | null = null;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -112,6 +116,8 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
     try {
       commit = await reader.resolveCommit(ref);
       if (commit === current?.state.commit) return event('unchanged');
+      // A commit's content never changes, so a refused one is not read again; the next commit is.
+      if (commit === refused?.commit) return { ...refused, serving: current?.state.commit ?? null };
       const state = await loadServingState(reader, commit, model, current?.state.versions ?? new Map<string, ServedVersion>(), options.sessionOptions);
       if (closed) {
         await closeUnshared(state, current);
@@ -129,6 +135,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
       logger(`cairn deployer ${model}: serving ${commit.slice(0, 12)} (${describe(state)})`);
     } catch (error) {
       result = event('refused', error);
+      if (commit !== null) refused = result;
       logger(`cairn deployer ${model}: refused ${commit?.slice(0, 12) ?? ref}, still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}: ${result.reason}`);
     }
     metrics.recordReload(model, result.outcome);

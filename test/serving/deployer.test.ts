@@ -165,6 +165,8 @@ describe('createDeployer: what serves', () => {
     const refused = await deployer.refresh();
     expect(refused).toMatchObject({ outcome: 'refused', serving: good, error: { code: 'E_CHECKSUM', data: { file: paths.modelFile(MODEL, '1.2.0', 'model.onnx') } } });
     expect(deployer.state!.commit).toBe(good);
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'refused', commit: refused.commit, reason: refused.reason });
+    expect(lines).toHaveLength(2);
     expect(await deployer.processUpload(await RED, { unitId: 'user-1' })).toMatchObject({ version: '1.0.0', role: 'production', accepted: true });
     expect(lines.at(-1)).toMatch(/^cairn deployer colours: refused [0-9a-f]{12}, still serving [0-9a-f]{12}: registry\/colours\/1\.2\.0\/model\.onnx: sha256 [0-9a-f]{64} does not match/);
 
