@@ -99,7 +99,10 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
     if (!held.retired || held.uploads > 0) return;
     draining.delete(held);
     const live = new Set([current, ...draining].flatMap((other) => (other ? [...other.state.versions.values()] : [])));
-    await Promise.all([...held.state.versions.values()].filter((version) => !live.has(version)).map((version) => version.model.close()));
+    const closing = [...held.state.versions.values()].filter((version) => !live.has(version));
+    // A session that fails to close must not fail the reload or the upload that retired it.
+    const results = await Promise.allSettled(closing.map((version) => version.model.close()));
+    results.forEach((result, i) => result.status === 'rejected' && logger(`cairn deployer ${model}: closing ${closing[i]!.version} failed: ${String(result.reason)}`));
   };
 
   const reload = async (): Promise<ReloadEvent> => {
