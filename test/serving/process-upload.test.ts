@@ -7,7 +7,7 @@ import { parseIsotonicModel } from '../../src/metrics/isotonic.js';
 import { GitCli } from '../../src/store/git-cli.js';
 import { solidPng } from '../evaluate/contract-model.js';
 import { GREY, RED, rawScores, unitsAt, useDeployerHarness } from './deployer-harness.js';
-import { CALIBRATION_1_1_0, CLASSES, commitFiles, createServingRepo, MODEL, rollout, servingYaml } from './serving-repo.js';
+import { CALIBRATION_1_1_0, CLASSES, commitFiles, createServingRepo, MODEL, rollout, servingYaml, versionFiles } from './serving-repo.js';
 
 const h = useDeployerHarness();
 
@@ -62,6 +62,20 @@ describe('processUpload: routing, shadow, calibration, thresholds', () => {
     const text = await deployer.metrics.registry.metrics();
     expect(text).toContain('cairn_shadow_compare_total{model="colours",agree="false"} 1');
     expect(text).toContain('cairn_shadow_compare_total{model="colours",agree="true"} 1');
+  });
+
+  it('gives a shadow with another input size its own resize of the same upload', async () => {
+    const repo = join(h.dir, 'models');
+    await createServingRepo(repo, rollout({ production: '1.0.0' }));
+    const deployer = await h.start();
+    await commitFiles(repo, [...versionFiles('1.3.0'), rollout({ production: '1.0.0', shadow: '1.3.0' })], 'shadow 1.3.0 (8 px)');
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'loaded' });
+    const green = await solidPng([30, 220, 30]);
+    const record = await deployer.processUpload(green, { unitId: 'user-1' });
+    expect(record).toMatchObject({ version: '1.0.0', shadow: { agreed: true, output: { version: '1.3.0', classes: [{ label: 'green' }, {}, {}] } } });
+    const raw = await rawScores('1.3.0', green);
+    expect(Object.fromEntries(record.shadow!.output.classes.map((c) => [c.label, c.score]))).toEqual(Object.fromEntries(CLASSES.map((name, k) => [name, raw[k]])));
+    expect(h.lines.filter((line) => line.includes('failed to run'))).toEqual([]);
   });
 
   it("applies the version's calibration: the scores are the calibration maps' output on the model's scores", async () => {

@@ -15,7 +15,8 @@ import { initRepo } from '../helpers/git.js';
  * (a red image is class red, green green, blue blue; two fixed regions, bar 0.9 and dot 0.4):
  * - 1.0.0, sharp and uncalibrated;
  * - 1.1.0, the same graph less sharp, with a calibration;
- * - 1.2.0, whose metadata names the classes in another order, so it calls a red image green.
+ * - 1.2.0, whose metadata names the classes in another order, so it calls a red image green;
+ * - 1.3.0 (committed by the test that needs it), like 1.0.0 at 8 px instead of 16.
  */
 export const MODEL = 'colours';
 export const CLASSES = ['red', 'green', 'blue'];
@@ -34,6 +35,8 @@ export const ONNX = {
   '1.0.0': buildContractModel({ classes: CLASSES, regionClasses: REGION_CLASSES }),
   '1.1.0': buildContractModel({ classes: CLASSES, regionClasses: REGION_CLASSES, sharpness: 3 }),
   '1.2.0': buildContractModel({ classes: ['green', 'blue', 'red'], regionClasses: REGION_CLASSES }),
+  /** Not committed by `createServingRepo`: a version with another input size (8 px). */
+  '1.3.0': buildContractModel({ classes: CLASSES, regionClasses: REGION_CLASSES, size: 8 }),
 } as const;
 export type Version = keyof typeof ONNX;
 
