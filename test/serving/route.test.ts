@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideRoute, routeBucket } from '../../src/serving/decide-route.js';
 import { murmur3x86_32, ROUTE_BUCKETS } from '../../src/serving/route-hash.js';
@@ -39,6 +40,17 @@ describe('the routing hash', () => {
       expect(murmur3x86_32(key)).toBe(vector.hash);
       expect(routeBucket(vector.model, vector.unit_id)).toBe(vector.bucket);
     }
+  });
+
+  it('hashes any string, of any length, exactly as the key TextEncoder gives', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('shapes', 'fashion-mnist', 'ü-model'), (unit, model) => {
+        const key = new Uint8Array([...encoder.encode(model), 0, ...encoder.encode(unit)]);
+        expect(routeBucket(model, unit)).toBe(murmur3x86_32(key) % ROUTE_BUCKETS);
+      }),
+      { numRuns: 2_000, seed: 42 },
+    );
   });
 
   it('encodes a lone surrogate as U+FFFD, as TextEncoder does', () => {
