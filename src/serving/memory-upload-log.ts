@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { WriteOnceError } from '../errors.js';
 import type { UploadLog, UploadRecord } from './upload-record.js';
 
 /** An upload log in memory: for tests, and for applications that persist the record themselves. */
@@ -6,7 +6,8 @@ export class MemoryUploadLog implements UploadLog {
   private readonly records = new Map<string, UploadRecord>();
 
   async append(record: UploadRecord): Promise<void> {
-    if (this.records.has(record.id)) throw new InputError(`upload ${record.id} is already in the log`, { rule: 'upload-id-duplicate', id: record.id });
+    // Records are write-once, as in the SQLite log.
+    if (this.records.has(record.id)) throw new WriteOnceError(`upload ${record.id} is already in the log; records are written once`, { id: record.id });
     this.records.set(record.id, structuredClone(record));
   }
 

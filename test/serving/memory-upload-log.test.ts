@@ -17,7 +17,7 @@ describe('MemoryUploadLog', () => {
     expect(await ids({ model: 'shapes' })).toEqual(['a', 'b', 'c']);
     expect(await ids({ model: 'shapes', since: '2026-12-02T09:00:00.000Z', until: '2026-12-02T10:00:00.000Z' })).toEqual(['b']);
     expect(await ids({ model: 'shapes', limit: 2 })).toEqual(['a', 'b']);
-    await expect(log.append(record('a', '2026-12-02T11:00:00.000Z'))).rejects.toMatchObject({ code: 'E_INPUT', data: { rule: 'upload-id-duplicate' } });
+    await expect(log.append(record('a', '2026-12-02T11:00:00.000Z'))).rejects.toMatchObject({ code: 'E_WRITE_ONCE', data: { id: 'a' } });
     const got = await log.get('a');
     got!.unit = 'changed';
     expect((await log.get('a'))!.unit).toBe('u');
