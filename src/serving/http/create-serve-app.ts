@@ -1,0 +1,116 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import { InputError, NotFoundError } from '../../errors.js';
+import type { Deployer } from '../create-deployer.js';
+import type { UploadLog } from '../upload-record.js';
+import { buildErrorReply, type ErrorBody } from './build-error-reply.js';
+
+/** The content types an upload may have: the image formats the deployer decodes, or raw bytes. */
+export const UPLOAD_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'] as const;
+
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENT = 64;
+
+export interface ServeAppOptions {
+  deployer: Deployer;
+  /** The log the deployer appends to; `GET /v1/uploads/:id` reads it. */
+  log: UploadLog;
+  /** The registry `GET /metrics` exposes (default the deployer's). */
+  metricsRegistry?: Registry;
+  /** Uploads larger than this are refused with 413 before the deployer sees them (default 20 MiB). */
+  maxBodyBytes?: number;
+  /** Uploads in flight beyond this are refused with 503 and `Retry-After` (default 64). */
+  maxConcurrent?: number;
+  /** The `Retry-After` of a refused upload, in seconds (default 1). */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The `cairn serve` HTTP app (fastify): `POST /v1/uploads`, `GET /v1/uploads/:id`, `GET /metrics`,
+ * `GET /healthz`, `GET /readyz`. Errors are JSON `{ code, rule, message }`. `close()` stops accepting,
+ * lets the uploads in flight finish and be answered, then closes the deployer and the log.
+ */
+export function createServeApp(options: ServeAppOptions): FastifyInstance {
+  const { deployer, log } = options;
+  const registry = options.metricsRegistry ?? deployer.metrics.registry;
+  const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+  const retryAfter = String(options.retryAfterSeconds ?? 1);
+  // forceCloseConnections 'idle': close() ends idle keep-alive sockets and waits for busy ones.
+  const app = Fastify({ logger: false, bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, forceCloseConnections: 'idle', return503OnClosing: true });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser([...UPLOAD_CONTENT_TYPES], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, _request, reply) => sendError(reply, buildErrorReply(error)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, buildErrorReply(new NotFoundError(`no route ${request.method} ${request.url}`, { rule: 'route' }))),
+  );
+
+  // Counted from the first byte, so a refused upload is answered before its body is read.
+  let inFlight = 0;
+  const counted = new WeakSet<FastifyRequest>();
+  const leave = async (request: FastifyRequest): Promise<void> => {
+    if (counted.delete(request)) inFlight--;
+  };
+
+  app.post(
+    '/v1/uploads',
+    {
+      onRequest: async (request, reply) => {
+        if (inFlight >= maxConcurrent) {
+          reply.header('retry-after', retryAfter);
+          return sendError(reply, { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'concurrency-limit', message: `${maxConcurrent} uploads are in flight; retry after ${retryAfter} s` } });
+        }
+        inFlight++;
+        counted.add(request);
+        return undefined;
+      },
+      onResponse: leave,
+      onRequestAbort: leave,
+    },
+    async (request) => {
+      if (!(request.body instanceof Uint8Array)) throw new InputError('the upload has no body: send the image bytes', { rule: 'image-empty' });
+      const unitId = header(request, 'x-unit-id') ?? '';
+      const id = header(request, 'x-upload-id');
+      return deployer.processUpload(request.body, { unitId, ...(id === undefined ? {} : { id }) });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/uploads/:id', async (request) => {
+    const record = await log.get(request.params.id);
+    if (!record) throw new NotFoundError(`no upload ${request.params.id} in the log`, { rule: 'upload-unknown', id: request.params.id });
+    return record;
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const state = deployer.state;
+    if (state?.rollout) return { status: 'ready', model: deployer.model, commit: state.commit };
+    const why = state ? `no rollout state of ${deployer.model} at ${state.commit.slice(0, 12)}` : `no valid state of ${deployer.model} has loaded`;
+    return sendError(reply, { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'not-ready', message: why } });
+  });
+
+  app.addHook('onClose', async () => {
+    // The deployer waits for its uploads in flight before closing their sessions.
+    await deployer.close();
+    await log.close();
+  });
+  return app;
+}
+
+function sendError(reply: FastifyReply, answer: { status: number; body: ErrorBody }): FastifyReply {
+  return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+}
+
+/** A header's single value; a repeated header is refused rather than guessed at. */
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  if (Array.isArray(value)) throw new InputError(`${name} was sent ${value.length} times`, { rule: 'header-repeated', header: name });
+  return value;
+}
