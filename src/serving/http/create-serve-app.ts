@@ -96,6 +96,14 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
     return sendError(reply, { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'not-ready', message: why } });
   });
 
+  // Answers sent while closing end their connection, so a keep-alive client cannot hold close() open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     // The deployer waits for its uploads in flight before closing their sessions.
     await deployer.close();
