@@ -11,6 +11,7 @@ import { registerModels } from './commands/models.js';
 import { registerPr } from './commands/pr.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerServe } from './commands/serve.js';
 import { registerTaxonomy } from './commands/taxonomy.js';
 import { registerThresholds } from './commands/thresholds.js';
 import { registerTrain } from './commands/train.js';
@@ -19,7 +20,7 @@ import { registerVerify } from './commands/verify.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
 
-const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerTrain, registerEvaluate, registerGate, registerThresholds, registerVerify, registerHistory, registerRollout, registerRollback, registerModels, registerPr, registerDemo];
+const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValidate, registerTrain, registerEvaluate, registerGate, registerThresholds, registerVerify, registerHistory, registerRollout, registerRollback, registerModels, registerPr, registerDemo, registerServe];
 
 /** Commands that run without an existing model repository: `init` makes one, `demo` makes its own. */
 const OUTSIDE_A_REPOSITORY = new Set(['init', 'demo']);
