@@ -83,6 +83,7 @@ describe('cairn serve: bad input gets its status and rule, and nothing is append
     ['a truncated image', async () => upload((await RED).subarray(0, 60)), 422, 'image-truncated'],
     ['an unsupported content type', async () => upload(await RED, { 'content-type': 'application/json' }), 415, 'content-type'],
     ['text', async () => upload('abc', { 'content-type': 'text/plain' }), 415, 'content-type'],
+    ['no content type', async () => ({ method: 'POST' as const, url: '/v1/uploads', headers: { 'x-unit-id': 'user-1' }, payload: Buffer.from(await RED) }), 415, 'content-type'],
   ] as const)('%s', async (_name, request, status, rule) => {
     await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
     const app = await h.start();
@@ -120,6 +121,17 @@ describe('cairn serve: bad input gets its status and rule, and nothing is append
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: 'E_WRITE_ONCE', rule: 'upload-id-taken' });
     expect(await h.log.get('same')).toEqual(first.json());
+  });
+
+  it('a failure of the log itself is 500 internal, as JSON', async () => {
+    await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
+    const app = await h.start();
+    h.log.get = async () => {
+      throw new Error('disk on fire');
+    };
+    const answer = await app.inject({ method: 'GET', url: '/v1/uploads/any' });
+    expect(answer.statusCode).toBe(500);
+    expect(answer.json()).toEqual({ code: 'E_INTERNAL', rule: 'internal', message: 'disk on fire' });
   });
 
   it('an unknown route is 404 route; a wrong method on a known path too', async () => {
