@@ -1,30 +1,18 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteUploadLog } from '../../../src/serving/sqlite-upload-log.js';
 import { solidPng } from '../../evaluate/contract-model.js';
-import { tempDir } from '../../helpers/git.js';
 import { createServingRepo, MODEL, rollout } from '../serving-repo.js';
-import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { useServeProcesses } from './serve-process.js';
 
-let dir = '';
-let cleanup: () => Promise<void> = async () => undefined;
-let started: ServeProcess[] = [];
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await tempDir('cairn-serve-cli-'));
-  started = [];
-});
-afterEach(async () => {
-  await Promise.all(started.map((server) => server.stop('SIGKILL')));
-  await cleanup();
-});
+const p = useServeProcesses('cairn-serve-cli-');
 
 describe('cairn serve (a child process)', () => {
   it('answers /readyz and an upload, records it in the SQLite log, and exits 0 on SIGTERM', async () => {
-    const repository = join(dir, 'models');
+    const repository = join(p.dir, 'models');
     await createServingRepo(repository, rollout({ production: '1.0.0' }));
-    const logFile = join(dir, 'uploads.db');
-    const server = await startServeProcess(repository, ['--model', MODEL, '--log', logFile]);
-    started.push(server);
+    const logFile = join(p.dir, 'uploads.db');
+    const server = await p.start(repository, ['--model', MODEL, '--log', logFile]);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     const answer = await fetch(`${server.url}/v1/uploads`, {
@@ -48,8 +36,8 @@ describe('cairn serve (a child process)', () => {
   });
 
   it('refuses a bad --port with exit code 2 (usage)', async () => {
-    const repository = join(dir, 'models');
+    const repository = join(p.dir, 'models');
     await createServingRepo(repository, rollout({ production: '1.0.0' }));
-    await expect(startServeProcess(repository, ['--model', MODEL, '--port', '70000'])).rejects.toThrow(/exited with 2/);
+    await expect(p.start(repository, ['--model', MODEL, '--port', '70000'])).rejects.toThrow(/exited with 2/);
   });
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeEach } from 'vitest';
+import { tempDir } from '../../helpers/git.js';
 
 const BIN = new URL('../../../bin/cairn.js', import.meta.url).pathname;
 
@@ -37,4 +39,34 @@ export async function startServeProcess(repository: string, args: readonly strin
       return exited;
     },
   };
+}
+
+export interface ServeProcesses {
+  /** A fresh temporary directory per test. */
+  readonly dir: string;
+  /** `startServeProcess`, killed after the test if still running. */
+  start(repository: string, args: readonly string[]): Promise<ServeProcess>;
+}
+
+/** Registers the per-test directory and the teardown of every `cairn serve` started. */
+export function useServeProcesses(prefix: string): ServeProcesses {
+  let cleanup: () => Promise<void> = async () => undefined;
+  let started: ServeProcess[] = [];
+  const processes = {
+    dir: '',
+    async start(repository: string, args: readonly string[]) {
+      const server = await startServeProcess(repository, args);
+      started.push(server);
+      return server;
+    },
+  };
+  beforeEach(async () => {
+    ({ path: processes.dir, cleanup } = await tempDir(prefix));
+    started = [];
+  });
+  afterEach(async () => {
+    await Promise.all(started.map((server) => server.stop('SIGKILL')));
+    await cleanup();
+  });
+  return processes;
 }

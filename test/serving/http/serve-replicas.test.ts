@@ -1,26 +1,15 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { solidPng } from '../../evaluate/contract-model.js';
-import { tempDir } from '../../helpers/git.js';
 import { unitsAt } from '../deployer-harness.js';
 import { commitFiles, createServingRepo, MODEL, rollout, servingYaml } from '../serving-repo.js';
-import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { useServeProcesses, type ServeProcess } from './serve-process.js';
 
 const INTERVAL_SECONDS = 0.5;
 // The interval, plus reading the commit and opening a model on two shared cores.
 const CONVERGE_MS = INTERVAL_SECONDS * 1000 + 2500;
 
-let dir = '';
-let cleanup: () => Promise<void> = async () => undefined;
-let started: ServeProcess[] = [];
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await tempDir('cairn-serve-replicas-'));
-  started = [];
-});
-afterEach(async () => {
-  await Promise.all(started.map((server) => server.stop('SIGKILL')));
-  await cleanup();
-});
+const p = useServeProcesses('cairn-serve-replicas-');
 
 async function servingCommit(server: ServeProcess): Promise<string | null> {
   const answer = await fetch(`${server.url}/readyz`);
@@ -47,13 +36,12 @@ async function converge(replicas: ServeProcess[], commit: string): Promise<numbe
 
 describe('three cairn serve replicas following one bare repository', () => {
   it('each serve a merged promotion and then its revert within the reload interval (+2.5 s to read and open), routing every unit alike', async () => {
-    const work = join(dir, 'models');
+    const work = join(p.dir, 'models');
     const cli = await createServingRepo(work, rollout({ production: '1.0.0' }), servingYaml({ reload_interval_seconds: INTERVAL_SECONDS }));
-    const remote = join(dir, 'remote.git');
+    const remote = join(p.dir, 'remote.git');
     await cli.run(['clone', '--quiet', '--bare', work, remote]);
     await cli.run(['remote', 'add', 'origin', remote]);
-    const replicas = await Promise.all([0, 1, 2].map(() => startServeProcess(remote, ['--model', MODEL])));
-    started.push(...replicas);
+    const replicas = await Promise.all([0, 1, 2].map(() => p.start(remote, ['--model', MODEL])));
     const first = (await cli.revParse('HEAD'))!;
     await converge(replicas, first);
     const image = await solidPng([220, 30, 30]);

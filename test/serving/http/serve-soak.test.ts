@@ -1,28 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteUploadLog } from '../../../src/serving/sqlite-upload-log.js';
 import { solidPng } from '../../evaluate/contract-model.js';
-import { tempDir } from '../../helpers/git.js';
 import { createServingRepo, MODEL, rollout } from '../serving-repo.js';
-import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { useServeProcesses } from './serve-process.js';
 
 const UPLOADS = 10_000;
 const CLIENTS = 8;
 const MAX_BODY = 64 * 1024;
 const MAX_PIXELS = 600;
 
-let dir = '';
-let cleanup: () => Promise<void> = async () => undefined;
-let server: ServeProcess | null = null;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await tempDir('cairn-serve-soak-'));
-});
-afterEach(async () => {
-  await server?.stop('SIGKILL');
-  server = null;
-  await cleanup();
-});
+const p = useServeProcesses('cairn-serve-soak-');
 
 /** Resident set size of a process in bytes (Linux /proc). */
 function rssOf(pid: number): number {
@@ -41,10 +30,10 @@ interface Kind {
 
 describe('cairn serve under bad input', () => {
   it(`answers ${UPLOADS} mixed bad and good uploads with the right status, stays up, persists only the good, and keeps its memory bounded`, async () => {
-    const repository = join(dir, 'models');
+    const repository = join(p.dir, 'models');
     await createServingRepo(repository, rollout({ production: '1.0.0' }));
-    const logFile = join(dir, 'uploads.db');
-    server = await startServeProcess(repository, ['--model', MODEL, '--log', logFile, '--max-body-bytes', String(MAX_BODY), '--max-pixels', String(MAX_PIXELS)]);
+    const logFile = join(p.dir, 'uploads.db');
+    const server = await p.start(repository, ['--model', MODEL, '--log', logFile, '--max-body-bytes', String(MAX_BODY), '--max-pixels', String(MAX_PIXELS)]);
     const good = await solidPng([220, 30, 30], 24, 24);
     const png = { 'content-type': 'image/png', 'x-unit-id': 'user-1' };
     const kinds: Kind[] = [
@@ -59,7 +48,7 @@ describe('cairn serve under bad input', () => {
     ];
     const send = async (i: number): Promise<void> => {
       const kind = kinds[i % kinds.length]!;
-      const answer = await fetch(`${server!.url}/v1/uploads`, { method: 'POST', headers: kind.headers, body: Buffer.from(kind.body) });
+      const answer = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers: kind.headers, body: Buffer.from(kind.body) });
       const body = (await answer.json()) as { rule?: string };
       if (answer.status !== kind.status || (kind.rule !== null && body.rule !== kind.rule)) {
         throw new Error(`upload ${i} (${kind.name}): ${answer.status} ${JSON.stringify(body)}, expected ${kind.status} ${kind.rule}`);
