@@ -12,7 +12,7 @@ describe('cairn serve (a child process)', () => {
     const repository = join(p.dir, 'models');
     await createServingRepo(repository, rollout({ production: '1.0.0' }));
     const logFile = join(p.dir, 'uploads.db');
-    const server = await p.start(repository, ['--model', MODEL, '--log', logFile]);
+    const server = await p.start(repository, ['--model', MODEL, '--log', logFile, '--max-pixels', '1000']);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     const answer = await fetch(`${server.url}/v1/uploads`, {
@@ -25,6 +25,10 @@ describe('cairn serve (a child process)', () => {
     expect(record.version).toBe('1.0.0');
     expect(record.output.classes[0]!.label).toBe('red');
     expect((await fetch(`${server.url}/v1/uploads/cli-1`)).status).toBe(200);
+    // --max-pixels 1000: a 24 × 24 image passes, a 40 × 40 one does not.
+    const large = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-unit-id': 'user-1' }, body: Buffer.from(await solidPng([220, 30, 30], 40, 40)) });
+    expect(large.status).toBe(422);
+    expect(await large.json()).toMatchObject({ rule: 'image-pixel-limit' });
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.stdout()).toContain('cairn serve: stopped');
     const log = openSqliteUploadLog(logFile);

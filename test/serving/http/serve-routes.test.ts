@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/artifacts/canonical-json.js';
 import { solidPng } from '../../evaluate/contract-model.js';
+import { makeImage, withPngSize } from '../../helpers/images.js';
 import { createServingRepo, MODEL, rollout } from '../serving-repo.js';
 import { useServeHarness } from './serve-harness.js';
 
@@ -104,7 +105,17 @@ describe('cairn serve: bad input gets its status and rule, and nothing is append
     expect(h.log.size).toBe(0);
   });
 
-  it('an image over the pixel limit (a decompression bomb) is 422 image-pixel-limit', async () => {
+  it('a decompression bomb (a PNG header claiming 20,000 × 20,000) is 422 image-pixel-limit at the default limit', async () => {
+    await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
+    const app = await h.start();
+    const bomb = withPngSize(await makeImage('png'), 20_000, 20_000);
+    const answer = await app.inject(upload(bomb));
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json()).toMatchObject({ code: 'E_INPUT', rule: 'image-pixel-limit' });
+    expect(h.log.size).toBe(0);
+  });
+
+  it('an image over a configured pixel limit is 422 image-pixel-limit', async () => {
     await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
     const app = await h.start({ deployer: { maxPixels: 100 } });
     const answer = await app.inject(upload(await RED));
