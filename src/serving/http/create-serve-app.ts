@@ -46,9 +46,11 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
     sendError(reply, buildErrorReply(new NotFoundError(`no route ${request.method} ${request.url}`, { rule: 'route' }))),
   );
 
-  // Counted from the first byte, so a refused upload is answered before its body is read.
+  // Counted from the first byte, so a refused upload is answered before its body is read, and
+  // until its model run ends: a client that hangs up does not free a slot its upload still uses.
   let inFlight = 0;
   const counted = new WeakSet<FastifyRequest>();
+  const running = new WeakSet<FastifyRequest>();
   const leave = async (request: FastifyRequest): Promise<void> => {
     if (counted.delete(request)) inFlight--;
   };
@@ -66,13 +68,21 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
         return undefined;
       },
       onResponse: leave,
-      onRequestAbort: leave,
+      onRequestAbort: async (request) => {
+        if (!running.has(request)) await leave(request);
+      },
     },
     async (request) => {
       if (!(request.body instanceof Uint8Array)) throw new InputError('the upload has no body: send the image bytes', { rule: 'image-empty' });
       const unitId = header(request, 'x-unit-id') ?? '';
       const id = header(request, 'x-upload-id');
-      return deployer.processUpload(request.body, { unitId, ...(id === undefined ? {} : { id }) });
+      running.add(request);
+      try {
+        return await deployer.processUpload(request.body, { unitId, ...(id === undefined ? {} : { id }) });
+      } finally {
+        running.delete(request);
+        await leave(request);
+      }
     },
   );
 
@@ -116,9 +126,8 @@ function sendError(reply: FastifyReply, answer: { status: number; body: ErrorBod
   return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
 }
 
-/** A header's single value; a repeated header is refused rather than guessed at. */
+/** A header's value (node joins a repeated custom header into one string). */
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
-  if (Array.isArray(value)) throw new InputError(`${name} was sent ${value.length} times`, { rule: 'header-repeated', header: name });
-  return value;
+  return typeof value === 'string' ? value : undefined;
 }

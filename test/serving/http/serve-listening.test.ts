@@ -39,6 +39,25 @@ describe('cairn serve on a listening socket', () => {
     expect(log.size).toBe(3);
   });
 
+  it('an upload whose client hung up keeps its slot until its run ends', async () => {
+    await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
+    const log = new GatedUploadLog();
+    h.log = log;
+    const base = await listen(await h.start({ app: { maxConcurrent: 1 } }));
+    const hangUp = new AbortController();
+    const body = Buffer.from(await solidPng([220, 30, 30]));
+    const abandoned = fetch(`${base}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-unit-id': 'user-1' }, body, signal: hangUp.signal });
+    await until(() => log.held === 1);
+    hangUp.abort();
+    await expect(abandoned).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await post(base, 'user-2')).status).toBe(503);
+    log.open();
+    await until(() => log.size === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await post(base, 'user-3')).status).toBe(200);
+  });
+
   it('close() stops accepting, answers the upload in flight, then closes the deployer and the log', async () => {
     await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
     const log = new GatedUploadLog();
