@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/artifacts/canonical-json.js';
 import { solidPng } from '../../evaluate/contract-model.js';
 import { makeImage, withPngSize } from '../../helpers/images.js';
-import { createServingRepo, MODEL, rollout } from '../serving-repo.js';
+import { commitFiles, createModelRepo, createServingRepo, MODEL, rollout, servingYaml, taxonomy, versionFiles } from '../serving-repo.js';
 import { useServeHarness } from './serve-harness.js';
 
 const h = useServeHarness();
@@ -59,6 +59,18 @@ describe('cairn serve routes', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', model: MODEL });
+  });
+
+  it('/readyz turns from 503 to 200 when the first rollout state of the model lands', async () => {
+    const repo = join(h.dir, 'models');
+    await createModelRepo(repo, [taxonomy, servingYaml(), ...versionFiles('1.0.0')]);
+    const app = await h.start();
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    const commit = await commitFiles(repo, [rollout({ production: '1.0.0' })], 'Merge promotion: 1.0.0');
+    expect(await h.deployer!.refresh()).toMatchObject({ outcome: 'loaded' });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', model: MODEL, commit });
   });
 
   it('/readyz is 503 while no rollout state of the model has loaded (an unknown model), while /healthz is up and uploads record unavailable', async () => {
