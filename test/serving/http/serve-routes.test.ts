@@ -108,31 +108,16 @@ describe('cairn serve: bad input gets its status and rule, and nothing is append
     expect(h.log.size).toBe(0);
   });
 
-  it('a body over the limit is 413 body-limit', async () => {
+  it.each([
+    ['a body over the limit', { app: { maxBodyBytes: 1024 } }, async () => new Uint8Array(4096), 413, 'body-limit'],
+    ['a decompression bomb (a PNG header claiming 20,000 × 20,000) at the default pixel limit', {}, async () => withPngSize(await makeImage('png'), 20_000, 20_000), 422, 'image-pixel-limit'],
+    ['an image over a configured pixel limit', { deployer: { maxPixels: 100 } }, () => RED, 422, 'image-pixel-limit'],
+  ] as const)('%s is refused, nothing appended', async (_name, options, image, status, rule) => {
     await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
-    const app = await h.start({ app: { maxBodyBytes: 1024 } });
-    const answer = await app.inject(upload(new Uint8Array(4096)));
-    expect(answer.statusCode).toBe(413);
-    expect(answer.json()).toMatchObject({ code: 'E_INPUT', rule: 'body-limit' });
-    expect(h.log.size).toBe(0);
-  });
-
-  it('a decompression bomb (a PNG header claiming 20,000 × 20,000) is 422 image-pixel-limit at the default limit', async () => {
-    await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
-    const app = await h.start();
-    const bomb = withPngSize(await makeImage('png'), 20_000, 20_000);
-    const answer = await app.inject(upload(bomb));
-    expect(answer.statusCode).toBe(422);
-    expect(answer.json()).toMatchObject({ code: 'E_INPUT', rule: 'image-pixel-limit' });
-    expect(h.log.size).toBe(0);
-  });
-
-  it('an image over a configured pixel limit is 422 image-pixel-limit', async () => {
-    await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
-    const app = await h.start({ deployer: { maxPixels: 100 } });
-    const answer = await app.inject(upload(await RED));
-    expect(answer.statusCode).toBe(422);
-    expect(answer.json()).toMatchObject({ code: 'E_INPUT', rule: 'image-pixel-limit' });
+    const app = await h.start(options);
+    const answer = await app.inject(upload(await image()));
+    expect(answer.statusCode).toBe(status);
+    expect(answer.json()).toMatchObject({ code: 'E_INPUT', rule });
     expect(h.log.size).toBe(0);
   });
 
