@@ -7,3 +7,6 @@ export { MemoryUploadLog } from './memory-upload-log.js';
 export type { UploadOptions } from './process-upload.js';
 export type { ServingState } from './load-serving-state.js';
 export type { ClassScore, FallbackReason, ModelOutput, RegionPrediction, UploadLog, UploadRecord } from './upload-record.js';
+export { openSqliteUploadLog, SqliteUploadLog } from './sqlite-upload-log.js';
+export { createServeApp, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, UPLOAD_CONTENT_TYPES, type ServeAppOptions } from './http/create-serve-app.js';
+export { runServe, type RunningServe, type ServeOptions } from './http/run-serve.js';
