@@ -1,4 +1,7 @@
+import { fmix32 } from '../hash/fmix32.js';
+
 /** A seeded pseudo-random stream. Every value it yields follows from its seed alone. */
+
 export interface Prng {
   /** A float in [0, 1). */
   next(): number;
@@ -75,10 +78,5 @@ export function mixSeed(...parts: number[]): number {
     h ^= k;
     h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }

@@ -105,7 +105,7 @@ async function trainVariant(ctx: DemoPromotionContext, variant: { seed: number; 
   if (trained.result.kind !== 'trained' || !trained.pullRequest) throw new Error(`demo: ${variant.why} trained nothing`);
   const modelPr: PullRequest = trained.pullRequest;
   const { gate } = await runGateCheck({ dir: deps.dir, reader: deps.reader, forge: deps.forge, remote: 'origin', imageReader: async () => ctx.readImage }, { pullRequest: modelPr.number, baseRef: 'origin/main', runId: `${runId}-gate`, now: ctx.now });
-  const mergedBefore = (await deps.reader.resolveCommit('origin/main'));
+  const mergedBefore = await deps.reader.resolveCommit('origin/main');
   await ctx.people.alice.submitReview(modelPr.number, { state: 'APPROVED', body: 'the decision is recorded either way' });
   await ctx.people.alice.mergePullRequest(modelPr.number);
   await sync(deps.dir);

@@ -4,6 +4,7 @@
  * `model ‖ 0x00 ‖ unitId`, and bucket = hash mod 10,000. The salt is the model name alone, never
  * the percentage, so raising a stage keeps every unit already in the candidate there.
  */
+import { fmix32 } from '../hash/fmix32.js';
 
 /** Buckets of the routing hash; a candidate at p% takes buckets [0, p × 100). */
 export const ROUTE_BUCKETS = 10_000;
@@ -40,12 +41,7 @@ export function murmur3x86_32(bytes: Uint8Array, length = bytes.length, seed = 0
       h ^= k;
   }
   h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /**

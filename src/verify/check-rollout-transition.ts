@@ -1,7 +1,7 @@
 import type { RolloutStateV2 } from '../artifacts/schemas/promotion.js';
 import { readRolloutState } from '../rollout/read-rollout-state.js';
 import type { RepoReader } from '../store/repo-reader.js';
-import { readRolloutVersions } from './read-rollout-versions.js';
+import { readBlobHistory } from '../store/file-log.js';
 import type { Violation } from './violation.js';
 
 /**
@@ -14,7 +14,7 @@ export async function checkRolloutTransition(reader: RepoReader, baseCommit: str
   const before = await readRolloutState(reader, baseCommit, after.model).catch(() => null);
   const found = [...candidateMoves(file, before, after), ...productionChange(file, before, after)];
   if (found.length === 0) return;
-  if ((await readRolloutVersions(reader.dir, baseCommit, file)).has(newOid)) return;
+  if ((await readBlobHistory(reader.dir, baseCommit, file)).has(newOid)) return;
   out.push(...found);
 }
 
