@@ -97,6 +97,17 @@ export class PolicyError extends CairnError {
   readonly code = 'E_POLICY';
 }
 
+/**
+ * A service cannot take the request now — it is shutting down, at its concurrency limit, or has no
+ * valid state loaded yet — and a later retry may succeed. `data.rule` says which.
+ */
+export class UnavailableError extends CairnError {
+  readonly code = 'E_UNAVAILABLE';
+  constructor(message: string, data: { rule: string; [key: string]: unknown }) {
+    super(message, data);
+  }
+}
+
 export function isCairnError(error: unknown): error is CairnError {
   return error instanceof CairnError;
 }

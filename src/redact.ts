@@ -31,10 +31,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
 
 /**
  * The secrets a cairn process is given through its environment: the Label Studio and GitHub
- * tokens, and the user and password of a `LABEL_STUDIO_URL` that carries them.
+ * tokens, the webhook secret of `cairn serve`, and the user and password of a `LABEL_STUDIO_URL`
+ * that carries them.
  */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const secrets = [env.LABEL_STUDIO_API_KEY, env.GITHUB_TOKEN, env.CAIRN_GITHUB_TOKEN];
+  const secrets = [env.LABEL_STUDIO_API_KEY, env.GITHUB_TOKEN, env.CAIRN_GITHUB_TOKEN, env.CAIRN_WEBHOOK_SECRET];
   const userinfo = env.LABEL_STUDIO_URL ? urlUserinfo(env.LABEL_STUDIO_URL) : null;
   if (userinfo) secrets.push(...userinfo.split(':').flatMap((part) => [part, safeDecode(part)]));
   return [...new Set(secrets.filter((secret): secret is string => Boolean(secret)))];

@@ -25,6 +25,12 @@ const COMMANDS = [registerInit, registerTaxonomy, registerIngest, registerValida
 /** Commands that run without an existing model repository: `init` makes one, `demo` makes its own. */
 const OUTSIDE_A_REPOSITORY = new Set(['init', 'demo']);
 
+/** Whether `command` reads the model repository in place: not the above, nor `serve --remote` (it fetches its own). */
+function readsRepository(command: Command): boolean {
+  const name = topLevelName(command);
+  return !OUTSIDE_A_REPOSITORY.has(name) && !(name === 'serve' && command.opts<{ remote?: string }>().remote !== undefined);
+}
+
 /**
  * The `cairn` program with every command registered. Program options are read only before the
  * subcommand (`enablePositionalOptions`), so no subcommand option can be taken for one of them.
@@ -42,7 +48,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   const context: CliContext = { output, setExitCode, dir: () => given() ?? process.cwd() };
   for (const register of COMMANDS) register(program, context);
   program.hook('preAction', (_program, action) => {
-    if (!OUTSIDE_A_REPOSITORY.has(topLevelName(action))) assertRepositoryDir(context.dir(), given() !== undefined);
+    if (readsRepository(action)) assertRepositoryDir(context.dir(), given() !== undefined);
   });
   return program;
 }

@@ -2,19 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import type { Registry } from 'prom-client';
-import { UsageError } from '../errors.js';
+import { UnavailableError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../images/preprocess.js';
 import { RepoReader } from '../store/repo-reader.js';
-import { createDeployerMetrics, type DeployerMetrics } from './deployer-metrics.js';
+import { mirrorBranch } from '../store/repository-setup.js';
+import { createDeployerMetrics, type DeployerMetrics, type ReloadOutcome } from './deployer-metrics.js';
 import { loadServingState, type ServingState } from './load-serving-state.js';
 import type { ServedVersion } from './open-served-version.js';
 import { processUploadIn, type UploadOptions } from './process-upload.js';
 import type { UploadLog, UploadRecord } from './upload-record.js';
 
-/** What one `refresh()` did: loaded a new state, found the ref where it was, or refused the new state. */
+/**
+ * What one `refresh()` did: loaded a new state, found the ref where it was, refused the new state,
+ * or could not fetch from the remote (the last good state keeps serving; the next refresh retries).
+ */
 export interface ReloadEvent {
   model: string;
-  outcome: 'loaded' | 'unchanged' | 'refused';
+  outcome: ReloadOutcome;
   /** The commit the ref pointed at. */
   commit: string | null;
   /** The commit now serving (the last good one after a refusal), or null when none has loaded. */
@@ -25,9 +29,17 @@ export interface ReloadEvent {
 }
 
 export interface DeployerOptions {
-  /** A clone, a bare repository, or a directory a GitOps tool syncs; read without a git binary. */
+  /**
+   * A clone, a bare repository, or a directory a GitOps tool syncs, read in place without a git
+   * binary. With `remote`, the bare mirror the deployer fetches into (created when missing).
+   */
   repository: string;
-  /** The ref to follow (default `HEAD`): a branch, `origin/main`, a tag, a commit. */
+  /**
+   * A git remote to follow (an https or ssh URL, or a path): each refresh first fetches `ref`, a
+   * branch, into the mirror at `repository`. Credentials come from git's configuration or the URL.
+   */
+  remote?: string;
+  /** The ref to follow (default `HEAD`, or `main` with a remote): a branch, `origin/main`, a tag, a commit. */
   ref?: string;
   model: string;
   log: UploadLog;
@@ -57,7 +69,7 @@ export interface Deployer {
    * and `cairn_reload_total` hear of each new commit once: loaded, or refused (not retried).
    */
   refresh(): Promise<ReloadEvent>;
-  /** Routes, runs and records one upload; see `processUploadIn`. Appends the record to the log. `UsageError` once closed. */
+  /** Routes, runs and records one upload; see `processUploadIn`. Appends the record to the log. `UnavailableError` once closed. */
   processUpload(image: Uint8Array, options: UploadOptions): Promise<UploadRecord>;
   /** Stops reloading, waits for uploads in flight, closes every session. */
   close(): Promise<void>;
@@ -79,8 +91,9 @@ interface Held {
  */
 export async function createDeployer(options: DeployerOptions): Promise<Deployer> {
   const { model } = options;
-  const ref = options.ref ?? 'HEAD';
-  const reader = new RepoReader(options.repository);
+  const ref = options.ref ?? (options.remote ? 'main' : 'HEAD');
+  // Made at the first read: with a remote, the mirror exists once the first fetch has run.
+  let reader: RepoReader | null = null;
   const now = options.now ?? (() => new Date());
   const clock = options.clock ?? (() => performance.now());
   const newId = options.newId ?? randomUUID;
@@ -116,7 +129,19 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
       error,
     });
     let result: ReloadEvent;
+    if (options.remote) {
+      try {
+        await mirrorBranch(options.repository, options.remote, ref);
+      } catch (error) {
+        result = event('unreachable', error);
+        logger(`cairn deployer ${model}: ${result.reason}; still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}`);
+        metrics.recordReload(model, result.outcome);
+        options.onReload?.(result);
+        return result;
+      }
+    }
     try {
+      reader ??= new RepoReader(options.repository);
       commit = await reader.resolveCommit(ref);
       if (commit === current?.state.commit) return event('unchanged');
       // A commit's content never changes, so a refused one is not read again; the next commit is.
@@ -171,7 +196,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
     },
     refresh,
     async processUpload(image, uploadOptions) {
-      if (closed) throw new UsageError(`the deployer of ${model} is closed`, { model });
+      if (closed) throw new UnavailableError(`the deployer of ${model} is closed`, { model, rule: 'shutting-down' });
       const held = current;
       if (held) held.uploads++;
       const work = (async () => {

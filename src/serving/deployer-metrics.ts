@@ -2,11 +2,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RolloutStateV2 } from '../artifacts/schemas/promotion.js';
 import type { UploadRecord } from './upload-record.js';
 
+/** What a reload did: see `ReloadEvent`. */
+export type ReloadOutcome = 'loaded' | 'unchanged' | 'refused' | 'unreachable';
+
 /** The deployer's Prometheus metrics, named after the runbook with a `cairn_` prefix. */
 export interface DeployerMetrics {
   readonly registry: Registry;
   recordUpload(record: UploadRecord): void;
-  recordReload(model: string, outcome: 'loaded' | 'unchanged' | 'refused'): void;
+  recordReload(model: string, outcome: ReloadOutcome): void;
   /** Sets availability and rollout info to what now serves (series of versions that left are removed). */
   recordState(model: string, rollout: RolloutStateV2 | null, available: readonly string[]): void;
 }

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { GitError } from '../errors.js';
+import { redact } from '../redact.js';
 import { GitCli } from './git-cli.js';
 
 /**
@@ -47,4 +50,23 @@ export async function fetchBranch(dir: string, branch: string, remote = 'origin'
   const tracking = `refs/remotes/${remote}/${branch}`;
   await new GitCli(dir).run(['fetch', '--quiet', remote, `+refs/heads/${branch}:${tracking}`], { GIT_TERMINAL_PROMPT: '0' });
   return tracking;
+}
+
+/**
+ * Brings `branch` of the remote `url` into the bare mirror `mirror` (created when missing) as
+ * `refs/heads/<branch>`, its tip commit only (`--depth=1`: a deployer reads one commit, never the
+ * history), and returns that commit. Credentials come from git's own configuration (a credential
+ * helper, `GIT_ASKPASS`) or the URL; `redact` masks a URL's userinfo in the error.
+ */
+export async function mirrorBranch(mirror: string, url: string, branch: string): Promise<string> {
+  if (!existsSync(join(mirror, 'HEAD'))) await initRepository(mirror, { bare: true, branch });
+  const cli = new GitCli(mirror);
+  const ref = `refs/heads/${branch}`;
+  try {
+    await cli.run(['fetch', '--quiet', '--no-tags', '--depth=1', url, `+${ref}:${ref}`], { GIT_TERMINAL_PROMPT: '0' });
+  } catch (error) {
+    const stderr = ((error as GitError).data.stderr as string).split('\n').map((line) => line.trim()).filter(Boolean).join('; ');
+    throw new GitError(redact(`fetching ${branch} of ${url} failed: ${stderr}`), { url: redact(url), branch, rule: 'remote-fetch' }, { cause: error });
+  }
+  return (await cli.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
 }

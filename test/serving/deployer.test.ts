@@ -1,8 +1,10 @@
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/artifacts/canonical-json.js';
 import { paths } from '../../src/artifacts/layout.js';
 import type { ReloadEvent } from '../../src/serving/create-deployer.js';
+import { GitCli } from '../../src/store/git-cli.js';
 import type { MemoryUploadLog } from '../../src/serving/memory-upload-log.js';
 import type { UploadRecord } from '../../src/serving/upload-record.js';
 import { RED, rawScores, unitsAt, useDeployerHarness } from './deployer-harness.js';
@@ -85,6 +87,39 @@ describe('createDeployer: what serves', () => {
     expect(text).toContain('cairn_reload_total{model="colours",outcome="loaded"} 3');
   });
 
+  it('follows a remote it fetches itself into a mirror (tip commit only); an unreachable remote keeps the last good state serving', async () => {
+    const work = join(h.dir, 'models');
+    const cli = await createServingRepo(work, rollout({ production: '1.0.0' }));
+    const remote = join(h.dir, 'remote.git');
+    await cli.run(['clone', '--quiet', '--bare', work, remote]);
+    await cli.run(['remote', 'add', 'origin', remote]);
+    const mirror = join(h.dir, 'mirror.git');
+    const deployer = await h.start({ repository: mirror, remote, ref: 'main' });
+    const first = (await cli.revParse('HEAD'))!;
+    expect(deployer.state!.commit).toBe(first);
+    expect(await new GitCli(mirror).run(['rev-list', '--count', 'main'])).toBe('1\n');
+
+    const promotion = await commitFiles(work, [rollout({ production: '1.0.0', candidate: { version: '1.2.0', percent: 25 } })], 'Merge promotion: 1.2.0 at 25%');
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'unchanged', commit: first });
+    await cli.run(['push', '--quiet', 'origin', 'main']);
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'loaded', commit: promotion });
+    expect(await deployer.processUpload(await RED, { unitId: unitsAt(25).inside })).toMatchObject({ version: '1.2.0', role: 'candidate' });
+
+    await rename(remote, `${remote}.gone`);
+    const unreachable = await deployer.refresh();
+    expect(unreachable).toMatchObject({ outcome: 'unreachable', commit: null, serving: promotion, error: { code: 'E_GIT', data: { rule: 'remote-fetch', branch: 'main' } } });
+    expect(unreachable.reason).toMatch(/^fetching main of .*remote\.git failed: /);
+    expect(h.lines.at(-1)).toMatch(/^cairn deployer colours: fetching main of .* failed: .*; still serving [0-9a-f]{12}$/);
+    expect(await deployer.processUpload(await RED, { unitId: unitsAt(25).inside })).toMatchObject({ version: '1.2.0', role: 'candidate' });
+    expect(await deployer.metrics.registry.metrics()).toContain('cairn_reload_total{model="colours",outcome="unreachable"} 1');
+
+    await rename(`${remote}.gone`, remote);
+    await cli.run(['revert', '--no-edit', 'HEAD']);
+    await cli.run(['push', '--quiet', 'origin', 'main']);
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'loaded', commit: (await cli.revParse('HEAD'))! });
+    expect(await deployer.processUpload(await RED, { unitId: unitsAt(25).inside })).toMatchObject({ version: '1.0.0', role: 'production' });
+  });
+
   it('refuses a state whose model fails its checksum, and one that fails validation: the last good state keeps serving', async () => {
     const repo = join(h.dir, 'models');
     await createServingRepo(repo, rollout({ production: '1.0.0' }));
@@ -145,7 +180,7 @@ describe('createDeployer: what serves', () => {
     await commitFiles(repo, [rollout({ production: '1.0.0', previous: '1.1.0' })], 'roll back');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(h.events).toHaveLength(2);
-    await expect(deployer.processUpload(await RED, { unitId: 'user-1' })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(deployer.processUpload(await RED, { unitId: 'user-1' })).rejects.toMatchObject({ code: 'E_UNAVAILABLE', data: { rule: 'shutting-down' } });
   });
 });
 

@@ -22,7 +22,7 @@ const FRAMEWORK_RULES: Record<number, { code: string; rule: string }> = {
 
 /**
  * The answer to a failed request: cairn's typed errors by their code (an `InputError` is 422 with its
- * rule, a second record under one id 409), fastify's client errors by their status, anything else 500.
+ * rule, a second record under one id 409, an `UnavailableError` 503), fastify's client errors by their status, anything else 500.
  */
 export function buildErrorReply(error: unknown): ErrorReply {
   const message = error instanceof Error ? error.message : String(error);
@@ -36,9 +36,8 @@ export function buildErrorReply(error: unknown): ErrorReply {
         return { status: 409, body: { code: error.code, rule: 'upload-id-taken', message } };
       case 'E_NOT_FOUND':
         return { status: 404, body: { code: error.code, rule, message } };
-      case 'E_USAGE':
-        // The deployer refuses uploads once closed: the server is shutting down.
-        return { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'shutting-down', message } };
+      case 'E_UNAVAILABLE':
+        return { status: 503, body: { code: error.code, rule, message } };
     }
   }
   const status = statusOf(error);

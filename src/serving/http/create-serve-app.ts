@@ -1,6 +1,7 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { InputError, NotFoundError } from '../../errors.js';
+import { InputError, NotFoundError, UnavailableError } from '../../errors.js';
 import type { Deployer } from '../create-deployer.js';
 import type { UploadLog } from '../upload-record.js';
 import { buildErrorReply, type ErrorBody } from './build-error-reply.js';
@@ -23,11 +24,17 @@ export interface ServeAppOptions {
   maxConcurrent?: number;
   /** The `Retry-After` of a refused upload, in seconds (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * The secret of the repository's webhook: `POST /v1/refresh` then requires its HMAC-SHA256 of the
+   * body in `X-Hub-Signature-256` (GitHub's form). Without it, anyone who reaches the port can ask
+   * for a refresh (refreshes are coalesced and only read the followed ref).
+   */
+  webhookSecret?: string;
 }
 
 /**
- * The `cairn serve` HTTP app (fastify): `POST /v1/uploads`, `GET /v1/uploads/:id`, `GET /metrics`,
- * `GET /healthz`, `GET /readyz`. Errors are JSON `{ code, rule, message }`. `close()` stops accepting,
+ * The `cairn serve` HTTP app (fastify): `POST /v1/uploads`, `GET /v1/uploads/:id`, `POST /v1/refresh`
+ * (a push webhook), `GET /metrics`, `GET /healthz`, `GET /readyz`. Errors are JSON `{ code, rule, message }`. `close()` stops accepting,
  * lets the uploads in flight finish and be answered, then closes the deployer and the log.
  */
 export function createServeApp(options: ServeAppOptions): FastifyInstance {
@@ -61,7 +68,7 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
       onRequest: async (request, reply) => {
         if (inFlight >= maxConcurrent) {
           reply.header('retry-after', retryAfter);
-          return sendError(reply, { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'concurrency-limit', message: `${maxConcurrent} uploads are in flight; retry after ${retryAfter} s` } });
+          return sendError(reply, buildErrorReply(new UnavailableError(`${maxConcurrent} uploads are in flight; retry after ${retryAfter} s`, { rule: 'concurrency-limit' })));
         }
         inFlight++;
         counted.add(request);
@@ -92,6 +99,21 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
     return record;
   });
 
+  // The webhook's own scope: its JSON or form bodies are read raw, to check their signature, and the
+  // upload route keeps refusing those content types with 415.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.post('/v1/refresh', async (request, reply) => {
+      if (options.webhookSecret !== undefined) {
+        const body = request.body instanceof Uint8Array ? request.body : new Uint8Array();
+        const refusal = checkSignature(options.webhookSecret, body, header(request, 'x-hub-signature-256'));
+        if (refusal) return sendError(reply, { status: 401, body: { code: 'E_UNAUTHORIZED', rule: 'webhook-signature', message: refusal } });
+      }
+      const event = await deployer.refresh();
+      return { outcome: event.outcome, commit: event.commit, serving: event.serving, reason: event.reason };
+    });
+  });
+
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
@@ -103,7 +125,7 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
     const state = deployer.state;
     if (state?.rollout) return { status: 'ready', model: deployer.model, commit: state.commit };
     const why = state ? `no rollout state of ${deployer.model} at ${state.commit.slice(0, 12)}` : `no valid state of ${deployer.model} has loaded`;
-    return sendError(reply, { status: 503, body: { code: 'E_UNAVAILABLE', rule: 'not-ready', message: why } });
+    return sendError(reply, buildErrorReply(new UnavailableError(why, { rule: 'not-ready' })));
   });
 
   // Answers sent while closing end their connection, so a keep-alive client cannot hold close() open.
@@ -124,6 +146,15 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
 
 function sendError(reply: FastifyReply, answer: { status: number; body: ErrorBody }): FastifyReply {
   return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+}
+
+/** Why `signature` (`sha256=<hex>`) is not the HMAC-SHA256 of `body` under `secret`, or null when it is. */
+function checkSignature(secret: string, body: Uint8Array, signature: string | undefined): string | null {
+  if (signature === undefined) return 'the refresh has no X-Hub-Signature-256 header, and this server has a webhook secret';
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'X-Hub-Signature-256 is not the HMAC-SHA256 of the body under the webhook secret';
+  return null;
 }
 
 /** A header's value (node joins a repeated custom header into one string). */

@@ -7,15 +7,19 @@ import type { UploadLog } from '../upload-record.js';
 import { createServeApp } from './create-serve-app.js';
 
 export interface ServeOptions {
-  /** The model repository followed: a clone or a bare repository. */
+  /** The model repository followed: a clone or a bare repository; with `remote`, the mirror fetched into. */
   repository: string;
+  /** A git remote to fetch `ref` (a branch) from on each reload; see `DeployerOptions.remote`. */
+  remote?: string | undefined;
   ref: string;
   model: string;
   host: string;
   /** 0 picks a free port; `RunningServe.url` says which. */
   port: number;
-  /** The SQLite upload log; records are kept in memory only when absent. */
-  logFile?: string | undefined;
+  /** The SQLite upload log (created when missing), or `memory` to keep records in this process only. */
+  log: string;
+  /** Required as `X-Hub-Signature-256` (GitHub's HMAC) by `POST /v1/refresh` when set. */
+  webhookSecret?: string | undefined;
   maxBodyBytes?: number | undefined;
   maxConcurrent?: number | undefined;
   maxPixels?: number | undefined;
@@ -32,11 +36,12 @@ export interface RunningServe {
 
 /** Opens the log, starts the deployer (first state loaded), and listens. Closes what it opened when a step fails. */
 export async function runServe(options: ServeOptions): Promise<RunningServe> {
-  const log: UploadLog = options.logFile ? openSqliteUploadLog(options.logFile) : new MemoryUploadLog();
+  const log: UploadLog = options.log === 'memory' ? new MemoryUploadLog() : openSqliteUploadLog(options.log);
   let app: FastifyInstance | null = null;
   try {
     const deployer = await createDeployer({
       repository: options.repository,
+      ...(options.remote === undefined ? {} : { remote: options.remote }),
       ref: options.ref,
       model: options.model,
       log,
@@ -48,6 +53,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServe> {
       log,
       ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       ...(options.maxConcurrent === undefined ? {} : { maxConcurrent: options.maxConcurrent }),
+      ...(options.webhookSecret === undefined ? {} : { webhookSecret: options.webhookSecret }),
     });
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

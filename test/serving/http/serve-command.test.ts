@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteUploadLog } from '../../../src/serving/sqlite-upload-log.js';
 import { solidPng } from '../../evaluate/contract-model.js';
-import { createServingRepo, MODEL, rollout } from '../serving-repo.js';
+import { commitFiles, createServingRepo, MODEL, rollout } from '../serving-repo.js';
 import { useServeProcesses } from './serve-process.js';
 
 const p = useServeProcesses('cairn-serve-cli-');
@@ -34,6 +35,36 @@ describe('cairn serve (a child process)', () => {
     const log = openSqliteUploadLog(logFile);
     try {
       expect(await log.get('cli-1')).toEqual(record);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('keeps its upload log in .cairn/uploads.sqlite by default, follows --remote, and refreshes on a signed webhook', async () => {
+    const work = join(p.dir, 'models');
+    const cli = await createServingRepo(work, rollout({ production: '1.0.0' }));
+    const remote = join(p.dir, 'remote.git');
+    await cli.run(['clone', '--quiet', '--bare', work, remote]);
+    await cli.run(['remote', 'add', 'origin', remote]);
+    const server = await p.start(join(p.dir, 'nowhere'), ['--model', MODEL, '--remote', remote], { CAIRN_WEBHOOK_SECRET: 'hook-secret-2' });
+    const dataDir = join(p.dir, 'serve-1', '.cairn');
+    expect(server.stdout()).toContain(`upload log ${join(dataDir, 'uploads.sqlite')}`);
+    const answer = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-unit-id': 'user-1', 'x-upload-id': 'cli-2' }, body: Buffer.from(await solidPng([220, 30, 30])) });
+    expect(answer.status).toBe(200);
+
+    const promotion = await commitFiles(work, [rollout({ production: '1.1.0', previous: '1.0.0' })], 'Merge promotion: 1.1.0');
+    await cli.run(['push', '--quiet', 'origin', 'main']);
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: promotion });
+    const hook = (signature: string) => fetch(`${server.url}/v1/refresh`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+    expect((await hook('sha256=00')).status).toBe(401);
+    const signed = await hook(`sha256=${createHmac('sha256', 'hook-secret-2').update(body).digest('hex')}`);
+    expect(await signed.json()).toEqual({ outcome: 'loaded', commit: promotion, serving: promotion, reason: null });
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.stderr()).not.toContain('hook-secret-2');
+
+    const log = openSqliteUploadLog(join(dataDir, 'uploads.sqlite'));
+    try {
+      expect(await log.get('cli-2')).toMatchObject({ version: '1.0.0' });
     } finally {
       await log.close();
     }

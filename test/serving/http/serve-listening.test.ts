@@ -81,6 +81,6 @@ describe('cairn serve on a listening socket', () => {
     await closing;
     expect(log.closed).toBe(true);
     expect(log.size).toBe(1);
-    await expect(h.deployer!.processUpload(await solidPng([220, 30, 30]), { unitId: 'user-2' })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(h.deployer!.processUpload(await solidPng([220, 30, 30]), { unitId: 'user-2' })).rejects.toMatchObject({ code: 'E_UNAVAILABLE', data: { rule: 'shutting-down' } });
   });
 });

@@ -34,14 +34,14 @@ async function converge(replicas: ServeProcess[], commit: string): Promise<numbe
   throw new Error(`replicas did not all serve ${commit.slice(0, 12)} within ${CONVERGE_MS} ms: ${serving.map((c) => c?.slice(0, 12)).join(', ')}`);
 }
 
-describe('three cairn serve replicas following one bare repository', () => {
+describe('three cairn serve replicas following one remote, each fetching into its own mirror', () => {
   it('each serve a merged promotion and then its revert within the reload interval (+2.5 s to read and open), routing every unit alike', async () => {
     const work = join(p.dir, 'models');
     const cli = await createServingRepo(work, rollout({ production: '1.0.0' }), servingYaml({ reload_interval_seconds: INTERVAL_SECONDS }));
     const remote = join(p.dir, 'remote.git');
     await cli.run(['clone', '--quiet', '--bare', work, remote]);
     await cli.run(['remote', 'add', 'origin', remote]);
-    const replicas = await Promise.all([0, 1, 2].map(() => p.start(remote, ['--model', MODEL])));
+    const replicas = await Promise.all([0, 1, 2].map(() => p.start(join(p.dir, 'nowhere'), ['--model', MODEL, '--remote', remote])));
     const first = (await cli.revParse('HEAD'))!;
     await converge(replicas, first);
     const image = await solidPng([220, 30, 30]);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/artifacts/canonical-json.js';
@@ -150,5 +151,50 @@ describe('cairn serve: bad input gets its status and rule, and nothing is append
       expect(answer.statusCode).toBe(404);
       expect(answer.json()).toMatchObject({ code: 'E_NOT_FOUND', rule: 'route' });
     }
+  });
+});
+
+describe('POST /v1/refresh (a push webhook)', () => {
+  const push = JSON.stringify({ ref: 'refs/heads/main', after: '0'.repeat(40) });
+  const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const refresh = (headers: Record<string, string>, payload = push) => ({ method: 'POST' as const, url: '/v1/refresh', headers: { 'content-type': 'application/json', ...headers }, payload });
+
+  it('reads the followed ref at once and answers what it did', async () => {
+    const repo = join(h.dir, 'models');
+    await createServingRepo(repo, rollout({ production: '1.0.0' }));
+    const app = await h.start();
+    const first = h.deployer!.state!.commit;
+    expect((await app.inject(refresh({}))).json()).toEqual({ outcome: 'unchanged', commit: first, serving: first, reason: null });
+    const promotion = await commitFiles(repo, [rollout({ production: '1.0.0', candidate: { version: '1.2.0', percent: 25 } })], 'Merge promotion: 1.2.0 at 25%');
+    const answer = await app.inject(refresh({ 'x-github-event': 'push' }));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ outcome: 'loaded', commit: promotion, serving: promotion, reason: null });
+    expect(h.deployer!.state!.commit).toBe(promotion);
+  });
+
+  it('with a webhook secret, requires the HMAC-SHA256 of the body in X-Hub-Signature-256 (GitHub form) before it reads anything', async () => {
+    const repo = join(h.dir, 'models');
+    await createServingRepo(repo, rollout({ production: '1.0.0' }));
+    const app = await h.start({ app: { webhookSecret: 'hook-secret-1' } });
+    const first = h.deployer!.state!.commit;
+    const promotion = await commitFiles(repo, [rollout({ production: '1.0.0', candidate: { version: '1.2.0', percent: 25 } })], 'Merge promotion: 1.2.0 at 25%');
+    for (const [why, headers] of [
+      ['no signature', {}],
+      ['another secret', { 'x-hub-signature-256': sign('other-secret', push) }],
+      ['another body', { 'x-hub-signature-256': sign('hook-secret-1', `${push} `) }],
+      ['a sha1 form', { 'x-hub-signature-256': 'sha1=00' }],
+    ] as const) {
+      const refused = await app.inject(refresh(headers));
+      expect(refused.statusCode, why).toBe(401);
+      expect(refused.json(), why).toMatchObject({ code: 'E_UNAUTHORIZED', rule: 'webhook-signature' });
+    }
+    expect(h.deployer!.state!.commit).toBe(first);
+    const signed = await app.inject(refresh({ 'x-hub-signature-256': sign('hook-secret-1', push) }));
+    expect(signed.statusCode).toBe(200);
+    expect(signed.json()).toMatchObject({ outcome: 'loaded', serving: promotion });
+    // GitHub's form-encoded deliveries are signed over the raw form body alike.
+    const form = `payload=${encodeURIComponent(push)}`;
+    const formAnswer = await app.inject(refresh({ 'content-type': 'application/x-www-form-urlencoded', 'x-hub-signature-256': sign('hook-secret-1', form) }, form));
+    expect(formAnswer.json()).toMatchObject({ outcome: 'unchanged' });
   });
 });
