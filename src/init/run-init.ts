@@ -20,7 +20,10 @@ export async function readPackagedThresholds(): Promise<FileWrite[]> {
  * Files that already exist are kept as they are, so init is safe to run twice.
  */
 export async function runInit(options: { dir: string; runId: string; extraFiles?: FileWrite[] }): Promise<CommitStageResult> {
-  const defaults = [...(await readPackagedThresholds()), ...(options.extraFiles ?? [])];
+  const extra = options.extraFiles ?? [];
+  // An extra file at a packaged path (the demo's own serving thresholds) takes its place.
+  const packaged = (await readPackagedThresholds()).filter((file) => !extra.some((other) => other.path === file.path));
+  const defaults = [...packaged, ...extra];
   return commitStage({
     dir: options.dir,
     stage: 'init',

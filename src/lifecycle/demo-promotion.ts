@@ -19,6 +19,7 @@ import { runRollout } from '../rollout/run-rollout.js';
 import { commitStage } from '../store/stage-writer.js';
 import { fetchRemote, pullFastForward } from '../store/repository-setup.js';
 import { DEMO_MODEL } from './demo-repository.js';
+import { formatTraffic, type DemoTraffic } from './demo-traffic.js';
 
 /** What the promotion part of the demo works with: the repository, its forge users and how to train. */
 export interface DemoPromotionContext {
@@ -29,6 +30,8 @@ export interface DemoPromotionContext {
   trainOptions: Omit<TrainOptions, 'runId'>;
   now: () => Date;
   step: (name: string, summary: string) => void;
+  /** Simulated uploads sent through `cairn serve` after each rollout change, or null for none. */
+  traffic: DemoTraffic | null;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface DemoPromotionContext {
  * merged: 1.0.0 rolls out 5% → 25% → 100% and is promoted; a degraded candidate is rejected by
  * the gate; a borderline one goes to manual review, its author's approval is refused, a second
  * person approves, and its rollout starts; an emergency revert takes it back out. Each step is
- * the code a workflow runs.
+ * the code a workflow runs; after each rollout change, `ctx.traffic` shows what a deployer serves.
  */
 export async function runDemoPromotion(ctx: DemoPromotionContext, firstModel: { mergedBefore: string; mergedAfter: string }): Promise<void> {
   const { deps, step } = ctx;
@@ -78,7 +81,7 @@ export async function runDemoPromotion(ctx: DemoPromotionContext, firstModel: { 
 
   const rollback = await runRollback(deps, { model: DEMO_MODEL, base: 'main', reason: 'error rate of 1.2.0 at 5% is three times production', runId: 'demo-rollback', direct: true });
   await sync(deps.dir);
-  step('emergency rollback', `${rollback.plan.subject} pushed to main as ${rollback.commit?.slice(0, 12)}: ${await serving(ctx)}; 1.2.0 stays in the registry`);
+  step('emergency rollback', `${rollback.plan.subject} pushed to main as ${rollback.commit?.slice(0, 12)}, 1.2.0 stays in the registry: ${await serving(ctx)}`);
 
   const history = await runHistory({ reader: deps.reader, model: DEMO_MODEL, ref: 'main' });
   step('history', `${history.length} rollout changes:\n${formatHistory(history).replace(/^/gm, '    ')}`);
@@ -121,6 +124,8 @@ async function sync(dir: string): Promise<void> {
   await pullFastForward(dir, 'main');
 }
 
+/** What the rollout state says, and what the uploads sent through `cairn serve` met under it. */
 async function serving(ctx: DemoPromotionContext): Promise<string> {
-  return summarizeRollout(await readRolloutState(ctx.deps.reader, 'main', DEMO_MODEL));
+  const state = summarizeRollout(await readRolloutState(ctx.deps.reader, 'main', DEMO_MODEL));
+  return ctx.traffic ? `${state}\n    served: ${formatTraffic(await ctx.traffic.send())}` : state;
 }

@@ -7,7 +7,22 @@ import type { FileWrite } from '../store/commit-files.js';
 export const DEMO_DATASET = 'shapes';
 export const DEMO_MODEL = 'shapes';
 
-/** The files a new model repository needs for the demo: the taxonomy, the dataset config and the model config. */
+/**
+ * The demo's serving thresholds: the packaged defaults, but the candidate also runs as a shadow beside
+ * production, so its agreement is measured on every upload outside its canary.
+ */
+const DEMO_SERVING_YAML = `# How the deployer uses predictions at upload time (the demo's: shadow on).
+schema: ServingThresholds/v1
+min_confidence: 0.50
+per_class_min_confidence: {}
+min_region_score: 0.30
+# Shadow: run the candidate beside production and record, never use, its output.
+shadow: true
+kill_switch: false
+reload_interval_seconds: 5
+`;
+
+/** The files a new model repository needs for the demo: the taxonomy, the dataset, model and serving configs. */
 export function buildDemoRepositoryFiles(taxonomy: DemoTaxonomy, projectId: number): FileWrite[] {
   const taxonomyArtifact = buildArtifact('Taxonomy', taxonomy);
   const config = buildArtifact('DatasetConfig', {
@@ -31,5 +46,6 @@ export function buildDemoRepositoryFiles(taxonomy: DemoTaxonomy, projectId: numb
     { path: paths.taxonomy(taxonomy.taxonomy_version), content: formatJsonFile(taxonomyArtifact) },
     { path: paths.datasetConfig(DEMO_DATASET), content: encodeArtifact('DatasetConfig', config, paths.datasetConfig(DEMO_DATASET)) },
     { path: paths.modelConfig(DEMO_MODEL), content: encodeArtifact('ModelConfig', model, paths.modelConfig(DEMO_MODEL)) },
+    { path: paths.thresholds('serving'), content: DEMO_SERVING_YAML },
   ];
 }

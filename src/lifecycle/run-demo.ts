@@ -17,6 +17,7 @@ import { verifiedImageReader } from '../registry/training-data.js';
 import { runGateCheck } from '../gate/run-gate-check.js';
 import { formatMetric } from '../registry/format-metric.js';
 import { runDemoPromotion } from './demo-promotion.js';
+import { startDemoTraffic } from './demo-traffic.js';
 import { buildDemoRepositoryFiles, DEMO_DATASET, DEMO_MODEL } from './demo-repository.js';
 
 export interface DemoStep {
@@ -44,6 +45,8 @@ export interface DemoOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** Simulated uploads after each rollout change: one new image from each of this many users. */
+const TRAFFIC_UPLOADS = 200;
 
 /**
  * The embedded default: the lifecycle in a temporary model repository, with a bare repository as
@@ -143,7 +146,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
   if (gated) {
     const people = { alice: reviewer, bob: new LocalForge({ dir: remote, user: 'bob', now }), carol: new LocalForge({ dir: remote, user: 'carol', now }) };
-    await runDemoPromotion({ deps, people, readImage, trainOptions, now, step }, { mergedBefore, mergedAfter: mergedModel.mergeCommitSha });
+    // New images from another seed, uploaded by the same 200 users after every rollout change.
+    const uploads = await generateDemoDataset({ seed: (options.seed ?? 7) + 1000, count: TRAFFIC_UPLOADS, startDate, outDir: join(root, 'traffic') });
+    const traffic = await startDemoTraffic({ remote, model: DEMO_MODEL, dataDir: join(root, 'serve'), images: uploads.images.slice(0, TRAFFIC_UPLOADS) });
+    step('serve', `cairn serve follows main of the remote, upload log in ${join(root, 'serve', 'uploads.sqlite')}; ${TRAFFIC_UPLOADS} users upload a new image after each rollout change`);
+    try {
+      await runDemoPromotion({ deps, people, readImage, trainOptions, now, step, traffic }, { mergedBefore, mergedAfter: mergedModel.mergeCommitSha });
+    } finally {
+      await traffic.close();
+    }
   }
 
   const verify = await runVerify({ reader: new RepoReader(dir) });

@@ -9,7 +9,19 @@ import { tempDir } from '../helpers/git.js';
 let root: string;
 let cleanup: () => Promise<void>;
 let demo: DemoReport;
-const summary = (name: string) => demo.steps.find((step) => step.name === name)?.summary ?? `(no step ${name})`;
+const step = (name: string) => demo.steps.find((candidate) => candidate.name === name)?.summary ?? `(no step ${name})`;
+/** A step's first line: what it did and what the rollout state says. */
+const summary = (name: string) => step(name).split('\n')[0]!;
+/** What the uploads sent through `cairn serve` after a rollout change met: shares by version, fallbacks, shadow. */
+function served(name: string): { versions: Record<string, number>; fallbacks: string; shadow: string } {
+  return servedIn(step(name));
+}
+function servedIn(text: string): { versions: Record<string, number>; fallbacks: string; shadow: string } {
+  const line = /\n {4}served: 200 uploads: ([^;]+); fallback ([^;]+); shadow (.+)$/.exec(text);
+  if (!line) throw new Error(`no served line in: ${text}`);
+  const versions = Object.fromEntries(line[1]!.split(', ').map((part) => [part.split(' ')[0]!, Number(part.split(' ')[1]!.replace('%', ''))]));
+  return { versions, fallbacks: line[2]!, shadow: line[3]! };
+}
 
 beforeAll(async () => {
   ({ path: root, cleanup } = await tempDir('cairn-demo-test-'));
@@ -21,7 +33,7 @@ describe('the embedded default (npm start)', () => {
   it('gates the first model, rolls it out stage by stage and promotes it', () => {
     expect(summary('gate 1.0.0')).toMatch(/^approve: the first model/);
     expect(summary('promote 1.0.0')).toMatch(/^approve: promotion PR #\d+ merged; no production, candidate 1\.0\.0 at 5%$/);
-    expect(demo.steps.filter((step) => step.name.startsWith('rollout ')).map((step) => step.summary.replace(/#\d+/, '#N'))).toEqual([
+    expect(demo.steps.filter((s) => s.name.startsWith('rollout ')).map((s) => s.summary.split('\n')[0]!.replace(/#\d+/, '#N'))).toEqual([
       'PR #N merged: no production, candidate 1.0.0 at 25%',
       'PR #N merged: no production, candidate 1.0.0 at 100%',
       'PR #N merged: production 1.0.0',
@@ -36,12 +48,35 @@ describe('the embedded default (npm start)', () => {
     expect(summary('merge promotion')).toMatch(/merged: production 1\.0\.0, candidate 1\.2\.0 at 5%$/);
   });
 
+  it('sends 200 users\' uploads through cairn serve after each change: the canary share grows, stays sticky, and the shadow runs beside production', () => {
+    expect(step('serve')).toMatch(/^cairn serve follows main of the remote, upload log in .*uploads\.sqlite; 200 users upload/);
+    const first = served('promote 1.0.0');
+    // 1.0.0 at 5% with no production: its canary is served, the rest fall back (not in the canary).
+    expect(Object.keys(first.versions).sort()).toEqual(['1.0.0', 'none']);
+    expect(first.versions['1.0.0']).toBeGreaterThan(0);
+    expect(first.versions['1.0.0']).toBeLessThan(15);
+    expect(first.fallbacks).toMatch(/not_in_canary \d+/);
+    const [at25, at100, promoted] = demo.steps.filter((s) => s.name.startsWith('rollout ')).map((s) => servedIn(s.summary));
+    expect(at25!.versions['1.0.0']).toBeGreaterThan(first.versions['1.0.0']!);
+    expect(at25!.versions['1.0.0']).toBeLessThan(40);
+    expect(at100!.versions).toEqual({ '1.0.0': 100 });
+    expect(promoted!.versions).toEqual({ '1.0.0': 100 });
+    expect(promoted!.fallbacks).not.toContain('not_in_canary');
+    // 1.2.0 at 5% beside production: the same 5% of users (the same buckets), the shadow on the rest.
+    const canary = served('merge promotion');
+    expect(canary.versions['1.2.0']).toBe(first.versions['1.0.0']);
+    expect(canary.shadow).toMatch(/^agreed \d+\/\d+ \([\d.]+%\)$/);
+    const rolledBack = served('emergency rollback');
+    expect(rolledBack.versions).toEqual({ '1.0.0': 100 });
+    expect(rolledBack.shadow).toBe('none');
+  });
+
   it('rolls back by revert, keeps every artifact, and tells it all in the history', async () => {
-    expect(summary('emergency rollback')).toMatch(/^Revert "Merge pull request #\d+ from cairn\/rollout\/shapes\/start-1\.2\.0-[0-9a-f]{8}" pushed to main as [0-9a-f]{12}: production 1\.0\.0; 1\.2\.0 stays in the registry$/);
+    expect(summary('emergency rollback')).toMatch(/^Revert "Merge pull request #\d+ from cairn\/rollout\/shapes\/start-1\.2\.0-[0-9a-f]{8}" pushed to main as [0-9a-f]{12}, 1\.2\.0 stays in the registry: production 1\.0\.0$/);
     const reader = new RepoReader(demo.dir);
     expect(await readRolloutState(reader, 'main', 'shapes')).toMatchObject({ production: { model_version: '1.0.0' }, candidate: null });
     expect(await reader.readFile('main', 'registry/shapes/1.2.0/model.onnx')).not.toBeNull();
-    const history = summary('history');
+    const history = step('history');
     expect([...history.matchAll(/^ {4}\S+ {2}(\S+)/gm)].map((match) => match[1])).toEqual(['revert', 'start', 'promote', 'advance', 'advance', 'start']);
     expect(history).toContain('[reason: error rate of 1.2.0 at 5% is three times production]');
     expect(history).toContain('approved by bob');
