@@ -6,6 +6,7 @@
 // server's own. Both still share the machine's cores, so the ratio charges the server with
 // autocannon's CPU (building and parsing HTTP, a few per cent of a core). A second server follows a
 // branch whose rollout state adds a shadow (1.1.0 beside production 1.0.0) for the shadow p99 ratio.
+// Each server keeps the default SQLite upload log (synchronous = FULL: one fsync per upload).
 // Bare, plain and shadow runs take turns each round, so a busy shared machine slows all three alike.
 // With 32 uploads always in flight, latency is mostly queueing (Little's law: 32 ÷ ~300 uploads/s on
 // two cores ≈ 100 ms on average), so the bare path's p99 at the same concurrency is reported beside
@@ -136,7 +137,9 @@ async function load(url: string, uploads: Buffer[], seconds: number): Promise<Re
 
 /** `cairn serve` of the demo model at `ref` in a child process; resolves with its URL once it listens. */
 async function startServe(root: string, ref: string, servers: ChildProcess[]): Promise<string> {
-  const args = [BIN, '-C', root, 'serve', '--model', DEMO_MODEL, '--ref', ref, '--host', '127.0.0.1', '--port', '0', '--max-concurrent', String(MAX_CONCURRENT)];
+  // The default upload log: SQLite, in a data directory of this server's own.
+  const dataDir = join(root, `serve-${ref}`);
+  const args = [BIN, '-C', root, 'serve', '--model', DEMO_MODEL, '--ref', ref, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--max-concurrent', String(MAX_CONCURRENT)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   servers.push(child);
   let out = '';

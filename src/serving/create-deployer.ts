@@ -6,6 +6,7 @@ import { UnavailableError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../images/preprocess.js';
 import { RepoReader } from '../store/repo-reader.js';
 import { mirrorBranch } from '../store/repository-setup.js';
+import { createSlots, threadPoolSize } from './create-slots.js';
 import { createDeployerMetrics, type DeployerMetrics, type ReloadOutcome } from './deployer-metrics.js';
 import { loadServingState, type ServingState } from './load-serving-state.js';
 import type { ServedVersion } from './open-served-version.js';
@@ -51,6 +52,12 @@ export interface DeployerOptions {
   registry?: Registry;
   /** Refuse images with more pixels than this, read from the header before decoding (default 50 MP). */
   maxPixels?: number;
+  /**
+   * Uploads decoded and run at once; the rest wait their turn (default: libuv's thread pool size
+   * minus one). Decodes and runs use that pool, so a thread stays free for a reload's file reads:
+   * under load, a reload does not queue behind every upload in flight.
+   */
+  maxParallel?: number;
   /** Reload every `reload_interval_seconds` of `thresholds/serving.yaml` (default true); `close()` stops it. */
   watch?: boolean;
   sessionOptions?: ort.InferenceSession.SessionOptions;
@@ -99,6 +106,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
   const newId = options.newId ?? randomUUID;
   const logger = options.logger ?? (() => undefined);
   const metrics = createDeployerMetrics(options.registry);
+  const slots = createSlots(options.maxParallel ?? Math.max(1, threadPoolSize() - 1));
   let current: Held | null = null;
   let refreshing: Promise<ReloadEvent> | null = null;
   let refused: ReloadEvent | null = null;
@@ -197,9 +205,10 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
     refresh,
     async processUpload(image, uploadOptions) {
       if (closed) throw new UnavailableError(`the deployer of ${model} is closed`, { model, rule: 'shutting-down' });
-      const held = current;
-      if (held) held.uploads++;
-      const work = (async () => {
+      // The state is taken once a slot is free, so an upload that waited runs on the newest one.
+      const work = slots.run(async () => {
+        const held = current;
+        if (held) held.uploads++;
         try {
           const record = await processUploadIn(
             {
@@ -223,7 +232,7 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
             await release(held);
           }
         }
-      })();
+      });
       inFlight.add(work);
       try {
         return await work;

@@ -167,6 +167,24 @@ describe('createDeployer: what serves', () => {
     expect(await deployer.processUpload(image, { unitId: 'user-1' })).toMatchObject({ version: '1.2.0', output: { classes: [{ label: 'green' }, {}, {}] } });
   });
 
+  it('runs maxParallel uploads at once; one waiting for a slot runs on the state that is newest when its turn comes', async () => {
+    const repo = join(h.dir, 'models');
+    await createServingRepo(repo, rollout({ production: '1.0.0' }));
+    let admit: () => void = () => undefined;
+    const admitted = new Promise<void>((resolve) => (admit = resolve));
+    const gated = Object.assign(Object.create(h.log) as MemoryUploadLog, { append: async (record: UploadRecord) => (await admitted, h.log.append(record)) });
+    const deployer = await h.start({ log: gated, maxParallel: 1 });
+    const image = await RED;
+    const first = deployer.processUpload(image, { unitId: 'user-1', id: 'first' });
+    const second = deployer.processUpload(image, { unitId: 'user-1', id: 'second' });
+    await commitFiles(repo, [rollout({ production: '1.2.0', previous: '1.0.0' })], 'promote 1.2.0');
+    // The reload does not wait for the uploads: the one holding the slot, nor the one queued.
+    expect(await deployer.refresh()).toMatchObject({ outcome: 'loaded' });
+    admit();
+    expect(await first).toMatchObject({ version: '1.0.0' });
+    expect(await second).toMatchObject({ version: '1.2.0' });
+  });
+
   it('reloads on the interval of thresholds/serving.yaml until closed', async () => {
     const repo = join(h.dir, 'models');
     await createServingRepo(repo, rollout({ production: '1.0.0' }), servingYaml({ reload_interval_seconds: 0.05 }));
