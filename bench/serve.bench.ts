@@ -140,7 +140,8 @@ async function startServe(root: string, ref: string, servers: ChildProcess[]): P
   // The default upload log: SQLite, in a data directory of this server's own.
   const dataDir = join(root, `serve-${ref}`);
   const args = [BIN, '-C', root, 'serve', '--model', DEMO_MODEL, '--ref', ref, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--max-concurrent', String(MAX_CONCURRENT)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // libuv's pool as the Dockerfile sets it: the deployer leaves one thread free for reloads.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UV_THREADPOOL_SIZE: '8' } });
   servers.push(child);
   let out = '';
   let err = '';

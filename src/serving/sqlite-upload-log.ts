@@ -13,17 +13,36 @@ export interface SqliteUploadLogOptions {
    * a power cut; `normal` survives a crash of the process but may lose the last commits to a power cut.
    */
   synchronous?: 'full' | 'normal';
+  /** Told each SQL statement run, transactions' BEGIN and COMMIT included (for debugging). */
+  trace?: (sql: string) => void;
 }
 
 // Keys start with a digit, so "~" sorts after every one of them: the open end of a window.
 const AFTER_EVERY_KEY = '~';
 
-/** The upload log in an embedded SQLite database (better-sqlite3), in WAL mode. Records are write-once. */
+interface PendingAppend {
+  row: UploadRow;
+  where: string;
+  id: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The upload log in an embedded SQLite database (better-sqlite3), in WAL mode. Records are write-once.
+ *
+ * Appends commit in groups: the records appended while the event loop is busy are inserted in one
+ * transaction at its next turn, so a server with many uploads in flight pays one sync of the
+ * write-ahead log per group instead of one per record. Each `append` resolves once its record is
+ * committed, and fails alone when its own record is refused.
+ */
 export class SqliteUploadLog implements UploadLog {
   private readonly insert: Database.Statement<UploadRow>;
   private readonly selectById: Database.Statement<[string], UploadRow>;
   private readonly selectWindow: Database.Statement<[string, string, string, number], UploadRow>;
   private readonly insertAll: (rows: readonly UploadRecord[]) => void;
+  private readonly insertGroup: (group: readonly PendingAppend[]) => unknown[];
+  private pending: PendingAppend[] = [];
 
   /** Use `openSqliteUploadLog`, which checks the path and brings the schema up to date first. */
   constructor(
@@ -37,13 +56,39 @@ export class SqliteUploadLog implements UploadLog {
     this.selectById = db.prepare('SELECT * FROM uploads WHERE id = ?');
     this.selectWindow = db.prepare('SELECT * FROM uploads WHERE model = ? AND created_key >= ? AND created_key < ? ORDER BY created_key, seq LIMIT ?');
     this.insertAll = db.transaction((records: readonly UploadRecord[]) => {
-      for (const record of records) this.insertOne(record);
+      for (const record of records) this.insertRow(buildUploadRow(validateUploadRecord(record, this.whereRecord(record))), this.whereRecord(record), record.id);
     });
+    // A record refused as a second one under its id is undone alone (SQLite rolls back the statement).
+    this.insertGroup = db.transaction((group: readonly PendingAppend[]) =>
+      group.map((append) => {
+        try {
+          this.insertRow(append.row, append.where, append.id);
+          return null;
+        } catch (error) {
+          // Anything else (a full disk, I/O) may have ended the transaction: fail the whole group.
+          if (error instanceof WriteOnceError) return error;
+          throw error;
+        }
+      }),
+    );
   }
 
-  /** Stores `record`; refuses an invalid one (SchemaError naming the field) and an id already stored (WriteOnceError). */
-  async append(record: UploadRecord): Promise<void> {
-    this.insertOne(record);
+  /**
+   * Stores `record`, resolving once it is committed; refuses an invalid one at once (SchemaError
+   * naming the field) and an id already stored (WriteOnceError).
+   */
+  append(record: UploadRecord): Promise<void> {
+    const where = this.whereRecord(record);
+    let row: UploadRow;
+    try {
+      row = buildUploadRow(validateUploadRecord(record, where));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, where, id: record.id, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
   }
 
   /** Stores all of `records` in one transaction, or none of them when one is refused. */
@@ -67,18 +112,39 @@ export class SqliteUploadLog implements UploadLog {
     return this.selectWindow.all(query.model, since, until, limit).map((row) => parseUploadRow(row, this.where(row.id)));
   }
 
+  /** Commits the appends still pending, then closes the database. */
   async close(): Promise<void> {
+    this.flush();
     this.db.close();
   }
 
-  private insertOne(record: UploadRecord): void {
-    const where = this.where(typeof record?.id === 'string' ? record.id : undefined);
+  /** Inserts the pending appends in one transaction and settles each. */
+  private flush(): void {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    let errors: unknown[];
     try {
-      this.insert.run(buildUploadRow(validateUploadRecord(record, where)));
+      errors = this.insertGroup(group);
+    } catch (error) {
+      // The transaction itself failed (the disk is full, the database is locked): nothing was stored.
+      for (const append of group) append.reject(error);
+      return;
+    }
+    group.forEach((append, i) => (errors[i] === null ? append.resolve() : append.reject(errors[i])));
+  }
+
+  private insertRow(row: UploadRow, where: string, id: string): void {
+    try {
+      this.insert.run(row);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-      throw new WriteOnceError(`${where}: an upload with this id is already in the log; records are write-once`, { file: this.file, id: record.id }, { cause: error });
+      throw new WriteOnceError(`${where}: an upload with this id is already in the log; records are write-once`, { file: this.file, id }, { cause: error });
     }
+  }
+
+  private whereRecord(record: UploadRecord): string {
+    return this.where(typeof record?.id === 'string' ? record.id : undefined);
   }
 
   private windowKey(value: string, field: 'since' | 'until'): string {
@@ -101,7 +167,7 @@ export class SqliteUploadLog implements UploadLog {
  */
 export function openSqliteUploadLog(path: string, options: SqliteUploadLogOptions = {}): SqliteUploadLog {
   if (path !== ':memory:') assertDirectoryExists(path);
-  const db = new Database(path);
+  const db = new Database(path, options.trace ? { verbose: (sql) => options.trace!(String(sql)) } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);

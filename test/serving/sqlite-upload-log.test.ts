@@ -68,6 +68,34 @@ describe('append and get', () => {
     expect(await log.get('upload-1')).toStrictEqual(first);
   });
 
+  it('commit the appends of one turn of the event loop together, each settling alone: a second id refused, the rest stored', async () => {
+    const transactions: string[] = [];
+    const traced = openSqliteUploadLog(join(dir, 'traced.db'), { trace: (sql) => /^(BEGIN|COMMIT)/.test(sql) && transactions.push(sql) });
+    transactions.length = 0; // the schema's, at open
+    try {
+      const settled = await Promise.allSettled([uploadRecord({ id: 'a' }), uploadRecord({ id: 'b' }), uploadRecord({ id: 'a', unit: 'someone-else' }), uploadRecord({ id: 'c' })].map((record) => traced.append(record)));
+      expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[2] as PromiseRejectedResult).reason).toBeInstanceOf(WriteOnceError);
+      expect(ids(await traced.list({ model: 'shapes' }))).toEqual(['a', 'b', 'c']);
+      expect(transactions).toEqual(['BEGIN', 'COMMIT']);
+      // A record that breaks the schema is refused before it joins a group.
+      await expect(traced.append({ ...uploadRecord({ id: 'd' }), accepted: 'yes' } as unknown as UploadRecord)).rejects.toBeInstanceOf(SchemaError);
+    } finally {
+      await traced.close();
+    }
+  });
+
+  it('commit the appends still pending when closed', async () => {
+    const file = join(dir, 'closing.db');
+    const closing = openSqliteUploadLog(file);
+    const appended = closing.append(uploadRecord({ id: 'last' }));
+    await closing.close();
+    await appended;
+    const again = openSqliteUploadLog(file);
+    expect(await again.get('last')).not.toBeNull();
+    await again.close();
+  });
+
   it('store all of a batch or, when one record is refused, none of it', async () => {
     await log.appendAll([uploadRecord({ id: 'a' }), uploadRecord({ id: 'b' })]);
     const error = await rejection(log.appendAll([uploadRecord({ id: 'c' }), uploadRecord({ id: 'a' })]));
