@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { redact } from '../../redact.js';
 import { UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
@@ -14,6 +14,7 @@ interface ServeCommandOptions {
   host: string;
   port: number;
   log?: string;
+  logSync: 'full' | 'normal';
   maxBodyBytes?: number;
   maxConcurrent?: number;
   maxPixels?: number;
@@ -30,6 +31,11 @@ export function registerServe(program: Command, context: CliContext): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on; 0 picks a free one and prints it', (value) => parseInteger(value, '--port', 0, 65535), 8080)
     .option('--log <file>', 'SQLite upload log, or "memory" to keep records in this process only (default <data-dir>/uploads.sqlite)')
+    .addOption(
+      new Option('--log-sync <mode>', 'normal: a record survives a crash of the process, a power cut may lose the last ones; full: synced at every commit')
+        .choices(['normal', 'full'])
+        .default('normal'),
+    )
     .option('--max-body-bytes <n>', 'refuse larger uploads with 413 (default 20 MiB)', (value) => parseInteger(value, '--max-body-bytes', 1))
     .option('--max-concurrent <n>', 'uploads in flight before 503 + Retry-After (default 64)', (value) => parseInteger(value, '--max-concurrent', 1))
     .option('--max-pixels <n>', 'refuse images with more pixels, read from the header (default 50,000,000)', (value) => parseInteger(value, '--max-pixels', 1))
@@ -55,6 +61,7 @@ export function registerServe(program: Command, context: CliContext): void {
         host: options.host,
         port: options.port,
         log,
+        logSync: options.logSync,
         webhookSecret: secret === undefined || secret === '' ? undefined : secret,
         maxBodyBytes: options.maxBodyBytes,
         maxConcurrent: options.maxConcurrent,

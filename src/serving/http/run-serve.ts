@@ -18,6 +18,8 @@ export interface ServeOptions {
   port: number;
   /** The SQLite upload log (created when missing), or `memory` to keep records in this process only. */
   log: string;
+  /** How the SQLite log syncs: see `SqliteUploadLogOptions.synchronous` (default `full`). */
+  logSync?: 'full' | 'normal' | undefined;
   /** Required as `X-Hub-Signature-256` (GitHub's HMAC) by `POST /v1/refresh` when set. */
   webhookSecret?: string | undefined;
   maxBodyBytes?: number | undefined;
@@ -36,7 +38,7 @@ export interface RunningServe {
 
 /** Opens the log, starts the deployer (first state loaded), and listens. Closes what it opened when a step fails. */
 export async function runServe(options: ServeOptions): Promise<RunningServe> {
-  const log: UploadLog = options.log === 'memory' ? new MemoryUploadLog() : openSqliteUploadLog(options.log);
+  const log: UploadLog = options.log === 'memory' ? new MemoryUploadLog() : openSqliteUploadLog(options.log, { synchronous: options.logSync ?? 'full' });
   let app: FastifyInstance | null = null;
   try {
     const deployer = await createDeployer({
