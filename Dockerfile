@@ -35,7 +35,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY thresholds ./thresholds
 ENV NODE_ENV=production
-# Decodes and model runs use libuv's pool; the deployer runs one upload fewer than its size at once,
+# Decodes use libuv's pool; the deployer runs one upload fewer than its size at once,
 # so a reload's reads always find a free thread. Read at start-up only.
 ENV UV_THREADPOOL_SIZE=8
 USER node

@@ -54,7 +54,7 @@ export interface DeployerOptions {
   maxPixels?: number;
   /**
    * Uploads decoded and run at once; the rest wait their turn (default: libuv's thread pool size
-   * minus one). Decodes and runs use that pool, so a thread stays free for a reload's file reads:
+   * minus one). Decodes (sharp) use that pool, so a thread stays free for a reload's file reads:
    * under load, a reload does not queue behind every upload in flight.
    */
   maxParallel?: number;
