@@ -109,11 +109,19 @@ export async function trainBuiltinModel(items: readonly BuiltinTrainingItem[], o
     regionClasses: [...options.regionClasses],
     classHead: heads.classHead,
     gridHead: heads.gridHead,
-    postprocess: { ...DEFAULT_POSTPROCESS, ...options.postprocess },
+    postprocess: fitPostprocess({ ...DEFAULT_POSTPROCESS, ...options.postprocess }, weights.gridSize),
   };
   const model = buildModelGraph(spec);
   progress(1, 1, 'model');
   return { model, spec, stats: { ...heads.stats, upscaledImages: features.upscaled } };
+}
+
+/**
+ * The default of 20 boxes exceeds the 16 cells of a 32 px input; a model cannot keep more boxes than
+ * it has cells, so K is at most G². (An explicit larger value is refused earlier, by the config's schema rules.)
+ */
+function fitPostprocess(postprocess: BoxPostprocess, gridSize: number): BoxPostprocess {
+  return { ...postprocess, maxBoxes: Math.min(postprocess.maxBoxes, gridSize * gridSize) };
 }
 
 /** Where each tower's features lie in the image and cell features. */
