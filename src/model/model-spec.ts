@@ -34,7 +34,7 @@ export interface ModelSpec {
   classHead: DenseWeights | null;
   /**
    * Per-cell head on the grid map, a 3×3 convolution written as a dense layer on each cell's
-   * neighbourhood (`readCellNeighbourhood`): weight [9·64 × (1 + R + 4)], bias [1 + R + 4]. Output
+   * neighbourhood (`readCellNeighbourhood`): weight [9·D × (1 + R + 4)] (D = 128 built in), bias [1 + R + 4]. Output
    * channels: objectness logit, R region class logits, then tx, ty, tw, th (see `heads-graph.ts`).
    * Null exactly when there are no region classes: the graph then has no box outputs.
    */
@@ -83,7 +83,7 @@ function assertChannelStats(values: readonly number[], field: string, positive: 
 
 /**
  * Throws an `InputError` naming the field unless `spec` can be built into a model. `imageFeatureSize` and
- * `cellFeatureSize` are the extractor's (256 and 64 for the built-in one).
+ * `cellFeatureSize` are the extractor's (2,816 and 128 for the built-in one).
  */
 export function assertModelSpec(spec: ModelSpec, imageFeatureSize: number, cellFeatureSize: number): void {
   assertExtractorSpec(spec.extractor);

@@ -61,7 +61,7 @@ export function buildModelGraph(spec: ModelSpec): Uint8Array {
 
 /**
  * Builds the serialised ONNX model of the extractor alone, for inputs normalised with `normalisation`: input `image`, outputs `image_features`
- * [N, 256] and `cell_features` [N, G·G, 64], the grid map as rows. Its nodes are the full model's, so
+ * [N, 2816] and `cell_features` [N, G·G, 128], the grid map as rows. Its nodes are the full model's, so
  * its features are the ones the heads see. It carries no metadata: it is a tool for training, never a registry model.
  */
 export function buildExtractorGraph(spec: ExtractorSpec, normalisation: InputNormalisation): Uint8Array {
