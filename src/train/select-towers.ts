@@ -3,14 +3,15 @@
  * backgrounds (the demo), the luminance tower grey scans and photographs; on the demo, a head on both
  * fits the luminance tower's background texture and loses 0.09 macro F1 (decision 0004). So the
  * trainer measures: it fits the class head on a subsample of the labelled items for each single tower
- * and for all of them, scores each on held-out items (every fifth) by weighted cross-entropy, and
- * keeps the best; all towers win ties. Both heads then read only the kept towers (the others' columns
+ * whose features vary and for all of them, scores each on held-out items (every fifth) by weighted
+ * cross-entropy, and keeps the best; all towers win ties. Both heads then read only the kept towers (the others' columns
  * are masked to zero, so their weights are exactly zero). Deterministic: fixed subsample, fixed seeds.
  */
 import { createPrng } from '../model/prng.js';
 import { HEAD_WINDOW } from '../model/cell-neighbourhood.js';
 import type { FeatureRows } from './feature-rows.js';
 import { fitDense, type DenseProblem } from './fit-dense.js';
+import { computeColumnStats } from './standardise.js';
 import type { FitConfig } from './train-config.js';
 
 /** The features one tower contributes: its image features and its grid map channels, in extractor order. */
@@ -54,12 +55,16 @@ export function cellColumnMask(towers: readonly TowerShape[], kept: readonly boo
 export function selectTowers(problem: DenseProblem, rowWeights: Float64Array, towers: readonly TowerShape[], config: FitConfig, seed: number): boolean[] {
   const all = towers.map(() => true);
   if (towers.length < 2) return all;
-  const candidates = [all, ...towers.map((_, t) => towers.map((__, u) => u === t))];
   const stride = Math.max(1, Math.ceil(problem.rows.length / SELECTION_ROWS));
   const positions = Array.from({ length: Math.ceil(problem.rows.length / stride) }, (_, k) => k * stride);
   const fitPositions = Int32Array.from(positions.filter((_, k) => k % HOLD_OUT_EVERY !== HOLD_OUT_EVERY - 1));
   const heldOut = positions.filter((_, k) => k % HOLD_OUT_EVERY === HOLD_OUT_EVERY - 1);
   if (heldOut.length === 0) return all;
+  // A tower whose features never vary (the colour tower on grey images) cannot be chosen alone: a
+  // head on it predicts the class prior, which can beat an overfit head on held-out loss and would
+  // leave the model blind.
+  const varies = towerVariation(problem.features, Int32Array.from(fitPositions, (p) => problem.rows[p]!), towers);
+  const candidates = [all, ...towers.flatMap((_, t) => (varies[t] ? [towers.map((__, u) => u === t)] : []))];
   const seeds = createPrng(seed);
   let best = all;
   let bestLoss = Infinity;
@@ -81,6 +86,17 @@ export function selectTowers(problem: DenseProblem, rowWeights: Float64Array, to
     }
   }
   return best;
+}
+
+/** Whether any of each tower's image feature columns varies over `rows`. */
+function towerVariation(features: FeatureRows, rows: Int32Array, towers: readonly TowerShape[]): boolean[] {
+  const stats = computeColumnStats(features, rows);
+  let start = 0;
+  return towers.map((tower) => {
+    const columns = stats.inverseStd.subarray(start, start + tower.imageFeatures);
+    start += tower.imageFeatures;
+    return columns.some((inverse) => inverse > 0);
+  });
 }
 
 function heldOutLoss(layer: { weight: Float64Array; bias: Float64Array }, features: FeatureRows, problem: DenseProblem, positions: readonly number[]): number {

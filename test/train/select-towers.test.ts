@@ -59,3 +59,12 @@ describe('column masks', () => {
     expect(Array.from(into)).toEqual([1, 0, 3]);
   });
 });
+
+describe('selectTowers on a constant tower', () => {
+  it('never keeps a tower alone whose features do not vary, even when the other overfits', () => {
+    const { problem, weights } = problemOf(0, 0.02);
+    // Tower a is made constant: a head on it alone would predict the prior.
+    const flat = { ...problem, features: maskColumns(problem.features, Uint8Array.from({ length: 44 }, (_, i) => (i < 4 ? 0 : 1))) };
+    expect(selectTowers(flat, weights, TOWERS, CONFIG, 1)).not.toEqual([true, false]);
+  });
+});
