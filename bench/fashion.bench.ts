@@ -79,7 +79,7 @@ async function runClassification(images: string, exportFile: string, trainCount:
   return { figures, notes: [`classification: training items ${JSON.stringify(training?.items ?? {})} (28 px images upscaled to the 32 px input, counted); repository ${repo}`] };
 }
 
-async function runRegions(dir: string, train: Idx, test: Idx, trainCount: number, testCount: number, quick: boolean) {
+export async function runRegions(dir: string, train: Idx, test: Idx, trainCount: number, testCount: number, quick: boolean) {
   const images = join(dir, 'images');
   await mkdir(images, { recursive: true });
   const prng = createPrng(11);
@@ -217,7 +217,7 @@ function sampleBilinear(photo: Uint8Array, x: number, y: number): number {
 
 const clampByte = (value: number): number => Math.max(0, Math.min(255, Math.round(value)));
 
-function readIdx(prefix: 'train' | 't10k', count: number): Idx {
+export function readIdx(prefix: 'train' | 't10k', count: number): Idx {
   const read = (file: string) => gunzipSync(readFileSync(join(DATA, file)));
   return {
     pixels: read(`${prefix}-images-idx3-ubyte.gz`).subarray(16, 16 + count * SIDE * SIDE),
