@@ -57,12 +57,12 @@ export async function runDemoPromotion(ctx: DemoPromotionContext, firstModel: { 
     step(`rollout ${action}`, `PR #${moved.pullRequest?.number} merged: ${await serving(ctx)}`);
   }
 
-  const degraded = await trainVariant(ctx, { seed: 13, why: 'try another fixed extractor seed' }, 'demo-degraded');
+  const degraded = await trainVariant(ctx, { seed: 44, why: 'try another fixed extractor seed' }, 'demo-degraded');
   step('gate 1.1.0', `${degraded.decision}: ${degraded.why}; the model and its decision are recorded when PR #${degraded.pullRequest.number} merges`);
   const [rejected] = await promote(degraded.mergedBefore, degraded.mergedAfter, 'demo-promote-2');
   step('promote 1.1.0', `${rejected?.outcome}: no promotion PR (${rejected?.message})`);
 
-  const borderline = await trainVariant(ctx, { seed: 21, why: 'another seed, closer to production' }, 'demo-borderline');
+  const borderline = await trainVariant(ctx, { seed: 41, why: 'another seed, closer to production' }, 'demo-borderline');
   step('gate 1.2.0', `${borderline.decision}: ${borderline.why}`);
   const [review] = await promote(borderline.mergedBefore, borderline.mergedAfter, 'demo-promote-3');
   const promotion = review!.pullRequest!;
@@ -71,7 +71,7 @@ export async function runDemoPromotion(ctx: DemoPromotionContext, firstModel: { 
     () => 'accepted (unexpected)',
     (error: unknown) => (error instanceof ForgeError ? 'refused' : Promise.reject(error)),
   );
-  const approved = await ctx.people.bob.submitReview(promotion.number, { state: 'APPROVED', body: 'per-class drop on square is within what we accept' });
+  const approved = await ctx.people.bob.submitReview(promotion.number, { state: 'APPROVED', body: 'per-class drop on circle is within what we accept' });
   const check = await runReviewCheck(deps, { pullRequest: promotion.number, runId: 'demo-review', now: ctx.now });
   step('manual review', `cairn-bot's own approval ${selfApproval}; bob approved ${approved.commitSha.slice(0, 7)}; cairn/gate ${check.state}: ${check.description}; approval recorded in ${check.recorded?.slice(0, 12)}`);
   const head = (await deps.forge.getPullRequest(promotion.number)).headSha;

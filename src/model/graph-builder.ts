@@ -1,7 +1,7 @@
 import { ElementType, onnx, type OnnxTypes } from './onnx-proto.js';
 
-/** A node attribute: an int, a list of ints, or a one-element float tensor (`fill`, for ConstantOfShape). */
-export type AttributeValue = number | readonly number[] | { fill: number };
+/** A node attribute: an int, a list of ints, a float, or a one-element float tensor (`fill`, for ConstantOfShape). */
+export type AttributeValue = number | readonly number[] | { float: number } | { fill: number };
 
 /** A graph input or output: a name, an element type and dims (a string is a symbolic dim such as 'N'). */
 export interface ValueSpec {
@@ -42,6 +42,7 @@ function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributePro
   const { AttributeType } = onnx.AttributeProto;
   if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
   if (isIntList(value)) return { name, type: AttributeType.INTS, ints: [...value] };
+  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.TENSOR, t: tensor('', ElementType.float, [1], float32Bytes([value.fill])) };
 }
 

@@ -15,7 +15,7 @@
 import { FEATURE_NAMES } from './extractor-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { HEAD_WINDOW } from './cell-neighbourhood.js';
-import { gridHeadChannels, type ModelSpec } from './model-spec.js';
+import { gridHeadChannels, type DenseWeights, type ModelSpec } from './model-spec.js';
 
 /** Names of the per-cell values the heads produce, for the postprocessing. */
 export interface CellOutputs {
@@ -33,10 +33,10 @@ export interface CellOutputs {
 export const CLASS_SCORES = 'class_scores';
 
 /** Adds the softmax class head on the image features; its output is `CLASS_SCORES`. */
-export function addClassHead(graph: GraphBuilder, spec: ModelSpec, imageFeatureSize: number): void {
+export function addClassHead(graph: GraphBuilder, spec: ModelSpec, head: DenseWeights, imageFeatureSize: number): void {
   const classes = spec.classes.length;
-  const weight = graph.floats('class_head_weight', [imageFeatureSize, classes], spec.classHead.weight);
-  const bias = graph.floats('class_head_bias', [classes], spec.classHead.bias);
+  const weight = graph.floats('class_head_weight', [imageFeatureSize, classes], head.weight);
+  const bias = graph.floats('class_head_bias', [classes], head.bias);
   const logits = graph.node('Gemm', [FEATURE_NAMES.image, weight, bias], 'class_logits');
   graph.node('Softmax', [logits], CLASS_SCORES, { axis: -1 });
 }
@@ -67,12 +67,12 @@ function convolutionWeight(dense: Float32Array, channels: number, outputs: numbe
 }
 
 /** Adds the grid head, a 3×3 convolution on `FEATURE_NAMES.grid` with one row of outputs per cell, and decodes its boxes. */
-export function addGridHead(graph: GraphBuilder, spec: ModelSpec, cellFeatureSize: number, gridSize: number): CellOutputs {
+export function addGridHead(graph: GraphBuilder, spec: ModelSpec, head: DenseWeights, cellFeatureSize: number, gridSize: number): CellOutputs {
   const regions = spec.regionClasses.length;
   const channels = gridHeadChannels(regions);
   const cells = gridSize * gridSize;
-  const weight = graph.floats('grid_head_weight', [channels, cellFeatureSize, HEAD_WINDOW, HEAD_WINDOW], convolutionWeight(spec.gridHead.weight, cellFeatureSize, channels));
-  const bias = graph.floats('grid_head_bias', [channels], spec.gridHead.bias);
+  const weight = graph.floats('grid_head_weight', [channels, cellFeatureSize, HEAD_WINDOW, HEAD_WINDOW], convolutionWeight(head.weight, cellFeatureSize, channels));
+  const bias = graph.floats('grid_head_bias', [channels], head.bias);
   const conv = graph.node('Conv', [FEATURE_NAMES.grid, weight, bias], 'grid_head_map', { kernel_shape: [HEAD_WINDOW, HEAD_WINDOW], pads: [1, 1, 1, 1] });
   const channelsLast = graph.node('Transpose', [conv], 'grid_head_nhwc', { perm: [0, 2, 3, 1] });
   // Reshape's 0 copies the batch dimension, so the graph accepts any N.

@@ -26,18 +26,19 @@ export interface ModelSpec {
   /** Per-channel (R, G, B) mean and std of pixel/255; the model's input is already normalised with them. */
   mean: readonly [number, number, number];
   std: readonly [number, number, number];
-  /** Image class names, in the order of `class_scores`. */
+  /** Image class names, in the order of `class_scores`; empty for a regions-only model. */
   classes: readonly string[];
-  /** Region class names, in the order of `box_labels`. */
+  /** Region class names, in the order of `box_labels`; empty for a classification-only model. */
   regionClasses: readonly string[];
-  /** Softmax head on the image feature: weight [F × C], bias [C]. */
-  classHead: DenseWeights;
+  /** Softmax head on the image feature: weight [F × C], bias [C]; null exactly when there are no classes. */
+  classHead: DenseWeights | null;
   /**
    * Per-cell head on the grid map, a 3×3 convolution written as a dense layer on each cell's
-   * neighbourhood (`readCellNeighbourhood`): weight [9·64 × (1 + R + 4)], bias [1 + R + 4]. Output
+   * neighbourhood (`readCellNeighbourhood`): weight [9·D × (1 + R + 4)] (D = 128 built in), bias [1 + R + 4]. Output
    * channels: objectness logit, R region class logits, then tx, ty, tw, th (see `heads-graph.ts`).
+   * Null exactly when there are no region classes: the graph then has no box outputs.
    */
-  gridHead: DenseWeights;
+  gridHead: DenseWeights | null;
   postprocess: BoxPostprocess;
 }
 
@@ -51,7 +52,6 @@ function fail(message: string, field: string, data: Record<string, unknown> = {}
 }
 
 function assertNames(names: readonly string[], field: string): void {
-  if (names.length === 0) fail(`${field} must not be empty`, field);
   if (names.some((name) => name.length === 0)) fail(`${field} contains an empty name`, field);
   if (new Set(names).size !== names.length) fail(`${field} contains duplicate names`, field);
 }
@@ -64,6 +64,16 @@ function assertDense(dense: DenseWeights, inputs: number, outputs: number, field
   if (![...dense.weight, ...dense.bias].every(Number.isFinite)) fail(`${field} has a non-finite value`, field);
 }
 
+/** A head exists exactly when it has names to predict. */
+function assertHead(head: DenseWeights | null, names: number, inputs: number, outputs: number, field: string): void {
+  if (names === 0) {
+    if (head !== null) fail(`${field} must be null when there are no names for it`, field);
+    return;
+  }
+  if (head === null) fail(`${field} is missing`, field);
+  assertDense(head, inputs, outputs, field);
+}
+
 function assertChannelStats(values: readonly number[], field: string, positive: boolean): void {
   if (values.length !== INPUT_CHANNELS) fail(`${field} must have ${INPUT_CHANNELS} values`, field);
   if (!values.every((value) => Number.isFinite(value) && (!positive || value > 0))) {
@@ -73,7 +83,7 @@ function assertChannelStats(values: readonly number[], field: string, positive: 
 
 /**
  * Throws an `InputError` naming the field unless `spec` can be built into a model. `imageFeatureSize` and
- * `cellFeatureSize` are the extractor's (256 and 64 for the built-in one).
+ * `cellFeatureSize` are the extractor's (2,816 and 128 for the built-in one).
  */
 export function assertModelSpec(spec: ModelSpec, imageFeatureSize: number, cellFeatureSize: number): void {
   assertExtractorSpec(spec.extractor);
@@ -81,8 +91,9 @@ export function assertModelSpec(spec: ModelSpec, imageFeatureSize: number, cellF
   assertChannelStats(spec.std, 'std', true);
   assertNames(spec.classes, 'classes');
   assertNames(spec.regionClasses, 'regionClasses');
-  assertDense(spec.classHead, imageFeatureSize, spec.classes.length, 'classHead');
-  assertDense(spec.gridHead, gridHeadInputs(cellFeatureSize), gridHeadChannels(spec.regionClasses.length), 'gridHead');
+  if (spec.classes.length === 0 && spec.regionClasses.length === 0) fail('classes and regionClasses must not both be empty', 'classes');
+  assertHead(spec.classHead, spec.classes.length, imageFeatureSize, spec.classes.length, 'classHead');
+  assertHead(spec.gridHead, spec.regionClasses.length, gridHeadInputs(cellFeatureSize), gridHeadChannels(spec.regionClasses.length), 'gridHead');
   const { iouThreshold, scoreThreshold, maxBoxes } = spec.postprocess;
   if (!(iouThreshold >= 0 && iouThreshold <= 1)) fail('postprocess.iouThreshold must be in [0, 1]', 'postprocess');
   if (!(scoreThreshold >= 0 && scoreThreshold < 1)) fail('postprocess.scoreThreshold must be in [0, 1)', 'postprocess');

@@ -44,7 +44,7 @@ export interface BoxPrediction {
 
 /** What the model says about one image. */
 export interface ImagePrediction {
-  /** One probability per class of {@link OpenedModel.classes}, in that order. */
+  /** One probability per class of {@link OpenedModel.classes}, in that order; empty for a regions-only model. */
   classScores: Float32Array;
   /** The non-padding boxes, highest score first, as the graph ordered them. */
   boxes: BoxPrediction[];
@@ -81,9 +81,10 @@ export function modelTaxonomyOf(taxonomy: Taxonomy): ModelTaxonomy {
  * 3. with a taxonomy, the model's classes and region classes must be the taxonomy's as sets
  *    (`InputError`, rule `model-taxonomy`, naming the missing and extra names). Order is free: the
  *    metadata maps each output index to a name, and `classScores` come out in the taxonomy's order.
- *    A model with no region classes is a classification-only model: it has no region metrics;
+ *    A model with no region classes is a classification-only model: it has no region metrics; one with
+ *    no image classes is a regions-only model: its `classScores` are empty;
  * 4. onnxruntime loads the graph, whose input and outputs must fit the contract (`InputError`, rule
- *    `model-contract`): `image` float32 [N, 3, H, W]; `class_scores` float32 [N, C]; with region classes,
+ *    `model-contract`): `image` float32 [N, 3, H, W]; with image classes, `class_scores` float32 [N, C]; with region classes,
  *    `boxes` float32 [N, K, 4], `box_scores` float32 [N, K] and `box_labels` int64 [N, K].
  *    Symbolic dimensions are accepted; fixed ones must match the metadata. Extra outputs are ignored.
  */
@@ -98,8 +99,10 @@ export async function openModel(bytes: Uint8Array, options: OpenModelOptions): P
     });
   }
   const metadata = parseModelMetadata(bytes, file);
-  const classes = options.taxonomy ? matchNames(metadata.classes, options.taxonomy.classes, 'classes', file) : [...metadata.classes];
-  // A classification-only model (no region classes, no box outputs) is allowed under any taxonomy.
+  // A classification-only model (no region classes, no box outputs) and a regions-only one (no image
+  // classes, no class scores) are allowed under any taxonomy: the missing head has no names to match.
+  const classes =
+    options.taxonomy && metadata.classes.length > 0 ? matchNames(metadata.classes, options.taxonomy.classes, 'classes', file) : [...metadata.classes];
   const regionClasses =
     options.taxonomy && metadata.regionClasses.length > 0
       ? matchNames(metadata.regionClasses, options.taxonomy.regionClasses, 'region_classes', file)
@@ -116,7 +119,10 @@ export async function openModel(bytes: Uint8Array, options: OpenModelOptions): P
   const inputSpec: InputSpec = { width: metadata.inputWidth, height: metadata.inputHeight, mean: metadata.mean, std: metadata.std };
   const imageLength = 3 * metadata.inputWidth * metadata.inputHeight;
   const readOutputs = buildOutputReader(metadata, classes, file);
-  const fetches = metadata.regionClasses.length > 0 ? [CLASS_SCORES, BOX_OUTPUTS.boxes, BOX_OUTPUTS.scores, BOX_OUTPUTS.labels] : [CLASS_SCORES];
+  const fetches = [
+    ...(metadata.classes.length > 0 ? [CLASS_SCORES] : []),
+    ...(metadata.regionClasses.length > 0 ? [BOX_OUTPUTS.boxes, BOX_OUTPUTS.scores, BOX_OUTPUTS.labels] : []),
+  ];
 
   return {
     file,
@@ -193,7 +199,7 @@ function assertContract(session: ort.InferenceSession, metadata: ModelMetadata, 
   };
   if (session.inputNames.length !== 1) fail('the graph', `one input (${IMAGE_INPUT})`, `inputs ${session.inputNames.join(', ')}`);
   check(IMAGE_INPUT, find(session.inputMetadata, IMAGE_INPUT, 'input'), 'float32', [null, 3, metadata.inputHeight, metadata.inputWidth]);
-  check(CLASS_SCORES, find(session.outputMetadata, CLASS_SCORES, 'output'), 'float32', [null, metadata.classes.length]);
+  if (metadata.classes.length > 0) check(CLASS_SCORES, find(session.outputMetadata, CLASS_SCORES, 'output'), 'float32', [null, metadata.classes.length]);
   if (metadata.regionClasses.length === 0) return null;
   const k = metadata.maxBoxes ?? null;
   const boxes = find(session.outputMetadata, BOX_OUTPUTS.boxes, 'output');
@@ -218,10 +224,14 @@ function buildOutputReader(metadata: ModelMetadata, classes: readonly string[], 
     if (!(tensor instanceof ort.Tensor)) return fail(`the run returned no tensor ${name}`);
     return tensor.dims;
   };
-  return (results, count, fixedK) => {
+  const readScores = (results: ort.InferenceSession.ReturnType, count: number): Float32Array => {
+    if (C === 0) return new Float32Array(0);
     const scoreDims = dimsOf(results[CLASS_SCORES], CLASS_SCORES);
     if (scoreDims[0] !== count || scoreDims[1] !== C) fail(`${CLASS_SCORES} has dims [${scoreDims.join(', ')}], expected [${count}, ${C}]`);
-    const scores = results[CLASS_SCORES]!.data as Float32Array;
+    return results[CLASS_SCORES]!.data as Float32Array;
+  };
+  return (results, count, fixedK) => {
+    const scores = readScores(results, count);
     const predictions: ImagePrediction[] = [];
     for (let n = 0; n < count; n++) {
       const classScores = new Float32Array(C);

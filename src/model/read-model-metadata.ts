@@ -105,6 +105,9 @@ export function parseModelMetadata(bytes: Uint8Array, file = 'model'): ModelMeta
     });
   }
   const get = (key: string): string => required(props, key, file);
+  // Either list may be empty (a regions-only or a classification-only model), not both.
+  const regionClasses = names(get(K.regionClasses), K.regionClasses, file, true);
+  const classes = names(get(K.classes), K.classes, file, regionClasses.length > 0);
   const maxBoxes = props.get(K.maxBoxes);
   const extractor = props.get(K.extractor);
   return {
@@ -113,8 +116,8 @@ export function parseModelMetadata(bytes: Uint8Array, file = 'model'): ModelMeta
     inputHeight: positiveInteger(get(K.inputHeight), K.inputHeight, file),
     mean: channelStats(get(K.mean), K.mean, file, false),
     std: channelStats(get(K.std), K.std, file, true),
-    classes: names(get(K.classes), K.classes, file, false),
-    regionClasses: names(get(K.regionClasses), K.regionClasses, file, true),
+    classes,
+    regionClasses,
     grid: positiveInteger(get(K.grid), K.grid, file),
     ...(maxBoxes === undefined ? {} : { maxBoxes: positiveInteger(maxBoxes, K.maxBoxes, file) }),
     ...(extractor === undefined ? {} : { extractor: record(extractor, K.extractor, file) }),

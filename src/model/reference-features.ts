@@ -3,7 +3,7 @@
  * graph is tested against, and a way to compute features where onnxruntime is unavailable. It is about
  * two orders of magnitude slower than onnxruntime; use `loadFeatureExtractor` for training.
  */
-import { INPUT_CHANNELS, KERNEL_SIZE, assertImageBatch, type ConvLayer, type ExtractorWeights } from './feature-extractor.js';
+import { INPUT_CHANNELS, KERNEL_SIZE, LUMINANCE_EPSILON, assertImageBatch, gridLayerIndex, imageFeaturesOf, regionOf, type ConvLayer, type ExtractorWeights, type InputNormalisation, type TowerInput } from './feature-extractor.js';
 
 /** Features of a batch of images, flat and row-major. */
 export interface FeatureBatch {
@@ -56,23 +56,37 @@ function maxPool2(input: Float64Array, channels: number, size: number): Float64A
   return output;
 }
 
-/** Per pixel max − min over the three channels of one [3, S, S] image: the map the first convolution reads. */
-function colourSpread(image: Float32Array, size: number): Float64Array {
+/**
+ * The front end of one normalised [3, S, S] image, on its pixels in 0–1 (x · std + mean): the luminance
+ * (mean of the channels) standardised by its own mean and variance, and per pixel max − min over the channels.
+ */
+function frontEnd(image: Float32Array, size: number, { mean: m, std: s }: InputNormalisation): Record<TowerInput, Float64Array> {
   const plane = size * size;
+  const luminance = new Float64Array(plane);
   const spread = new Float64Array(plane);
+  // In float32 steps, as onnxruntime computes them, so that the spread of a grey pixel is exactly 0 in both.
+  const pixel = (c: number, p: number): number => Math.fround(Math.fround(image[c * plane + p]! * Math.fround(s[c]!)) + Math.fround(m[c]!));
+  let sum = 0;
   for (let p = 0; p < plane; p++) {
-    const [r, g, b] = [image[p]!, image[plane + p]!, image[2 * plane + p]!];
+    const [r, g, b] = [pixel(0, p), pixel(1, p), pixel(2, p)];
+    luminance[p] = (r + g + b) / 3;
+    sum += luminance[p]!;
     // Subtracted in float32, as onnxruntime does, so that the two agree to the last bit here.
     spread[p] = Math.fround(Math.max(r, g, b) - Math.min(r, g, b));
   }
-  return spread;
+  const mean = sum / plane;
+  let squares = 0;
+  for (let p = 0; p < plane; p++) squares += (luminance[p]! - mean) ** 2;
+  const deviation = Math.sqrt(squares / plane + LUMINANCE_EPSILON);
+  for (let p = 0; p < plane; p++) luminance[p] = (luminance[p]! - mean) / deviation;
+  return { 'colour-spread': spread, luminance };
 }
 
 /**
- * Computes the extractor's features for `count` normalised images laid out as [count, 3, S, S].
+ * Computes the extractor's features for `count` images normalised with `normalisation`, laid out as [count, 3, S, S].
  * Same outputs as the ONNX extractor, within float32 rounding.
  */
-export function computeReferenceFeatures(weights: ExtractorWeights, images: Float32Array, count: number): FeatureBatch {
+export function computeReferenceFeatures(weights: ExtractorWeights, normalisation: InputNormalisation, images: Float32Array, count: number): FeatureBatch {
   const size = weights.spec.inputSize;
   const imageLength = INPUT_CHANNELS * size * size;
   assertImageBatch(images, count, size);
@@ -80,28 +94,32 @@ export function computeReferenceFeatures(weights: ExtractorWeights, images: Floa
   const cells = gridSize * gridSize;
   const imageFeatures = new Float32Array(count * imageFeatureSize);
   const cellFeatures = new Float32Array(count * cells * channels);
-  const gridLayer = weights.layers.findLastIndex((layer) => layer.pooled);
-
   for (let n = 0; n < count; n++) {
-    let map = colourSpread(images.subarray(n * imageLength, (n + 1) * imageLength), size);
-    let side = size;
+    const front = frontEnd(images.subarray(n * imageLength, (n + 1) * imageLength), size, normalisation);
     let imageAt = n * imageFeatureSize;
-    weights.layers.forEach((layer, index) => {
-      map = convolveRelu(map, side, layer);
-      if (layer.globalPooled) {
-        writeGlobalPools(map, layer.outChannels, side, imageFeatures.subarray(imageAt, imageAt + 2 * layer.outChannels));
-        imageAt += 2 * layer.outChannels;
-      }
-      if (layer.pooled) {
-        map = maxPool2(map, layer.outChannels, side);
-        side /= 2;
-      }
-      if (index === gridLayer) {
-        for (let cell = 0; cell < cells; cell++) {
-          for (let c = 0; c < channels; c++) cellFeatures[(n * cells + cell) * channels + c] = map[c * cells + cell]!;
+    let channelAt = 0;
+    for (const tower of weights.towers) {
+      let map = front[tower.input];
+      let side = size;
+      const gridLayer = gridLayerIndex(tower);
+      tower.layers.forEach((layer, index) => {
+        map = convolveRelu(map, side, layer);
+        const into = imageFeatures.subarray(imageAt, imageAt + imageFeaturesOf(layer));
+        if (layer.globalPooled) writeGlobalPools(map, layer.outChannels, side, into);
+        if (layer.regions > 0) writeRegionAverages(map, layer.outChannels, side, layer.regions, into.subarray(layer.globalPooled ? 2 * layer.outChannels : 0));
+        imageAt += imageFeaturesOf(layer);
+        if (layer.pooled) {
+          map = maxPool2(map, layer.outChannels, side);
+          side /= 2;
         }
-      }
-    });
+        if (index === gridLayer) {
+          for (let cell = 0; cell < cells; cell++) {
+            for (let c = 0; c < layer.outChannels; c++) cellFeatures[(n * cells + cell) * channels + channelAt + c] = map[c * cells + cell]!;
+          }
+          channelAt += layer.outChannels;
+        }
+      });
+    }
   }
   return { count, imageFeatures, cellFeatures };
 }
@@ -119,5 +137,18 @@ function writeGlobalPools(map: Float64Array, channels: number, side: number, int
     }
     into[c] = sum / plane;
     into[channels + c] = max;
+  }
+}
+
+/** Each channel's averages over R×R regions (`regionOf`), channel-major then region, into `into`. */
+function writeRegionAverages(map: Float64Array, channels: number, side: number, regions: number, into: Float32Array): void {
+  const plane = side * side;
+  const cells = regions * regions;
+  const counts = new Float64Array(cells);
+  for (let p = 0; p < plane; p++) counts[regionOf(p, side, regions)]!++;
+  for (let c = 0; c < channels; c++) {
+    const sums = new Float64Array(cells);
+    for (let p = 0; p < plane; p++) sums[regionOf(p, side, regions)]! += map[c * plane + p]!;
+    for (let r = 0; r < cells; r++) into[c * cells + r] = counts[r]! > 0 ? sums[r]! / counts[r]! : 0;
   }
 }

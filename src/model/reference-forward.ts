@@ -12,7 +12,7 @@ import { selectBoxes, type CellPredictions } from './reference-nms.js';
 /** The model's outputs for a batch, flat and row-major, like onnxruntime returns them. */
 export interface ModelOutputs {
   count: number;
-  /** [N × C] softmax probabilities. */
+  /** [N × C] softmax probabilities; empty without classes. The box arrays are empty without region classes. */
   classScores: Float32Array;
   /** [N × K × 4] x, y, width, height in 0–1. */
   boxes: Float32Array;
@@ -49,14 +49,16 @@ export function decodeGridCells(spec: ModelSpec, features: FeatureBatch, image: 
   const regions = spec.regionClasses.length;
   const gridSize = gridSizeFor(spec.extractor.inputSize);
   const cells = gridSize * gridSize;
-  const channels = spec.gridHead.weight.length / gridHeadChannels(regions) / gridHeadInputs(1);
+  const gridHead = spec.gridHead;
+  if (!gridHead) throw new Error('decodeGridCells: the spec has no grid head');
+  const channels = gridHead.weight.length / gridHeadChannels(regions) / gridHeadInputs(1);
   const window = new Float64Array(gridHeadInputs(channels));
   const scores = new Float64Array(cells);
   const labels = new Int32Array(cells);
   const boxes = new Float64Array(cells * 4);
   for (let cell = 0; cell < cells; cell++) {
     readCellNeighbourhood(features.cellFeatures, gridSize, channels, image * cells + cell, window);
-    const out = dense(window, 0, window.length, spec.gridHead.weight, spec.gridHead.bias);
+    const out = dense(window, 0, window.length, gridHead.weight, gridHead.bias);
     const logits = out.slice(1, 1 + regions);
     let label = 0;
     for (let r = 1; r < regions; r++) if (logits[r]! > logits[label]!) label = r;
@@ -79,18 +81,21 @@ export function computeReferenceHeads(spec: ModelSpec, features: FeatureBatch): 
   const { count } = features;
   const classes = spec.classes.length;
   const k = spec.postprocess.maxBoxes;
-  const imageInputs = spec.classHead.weight.length / classes;
+  const { classHead, gridHead } = spec;
   const outputs: ModelOutputs = {
     count,
     classScores: new Float32Array(count * classes),
-    boxes: new Float32Array(count * k * 4),
-    boxScores: new Float32Array(count * k),
-    boxLabels: new Int32Array(count * k),
+    boxes: new Float32Array(gridHead ? count * k * 4 : 0),
+    boxScores: new Float32Array(gridHead ? count * k : 0),
+    boxLabels: new Int32Array(gridHead ? count * k : 0),
   };
   for (let n = 0; n < count; n++) {
-    const probabilities = dense(features.imageFeatures, n, imageInputs, spec.classHead.weight, spec.classHead.bias);
-    softmaxInPlace(probabilities);
-    outputs.classScores.set(probabilities, n * classes);
+    if (classHead) {
+      const probabilities = dense(features.imageFeatures, n, classHead.weight.length / classes, classHead.weight, classHead.bias);
+      softmaxInPlace(probabilities);
+      outputs.classScores.set(probabilities, n * classes);
+    }
+    if (!gridHead) continue;
     const selected = selectBoxes(decodeGridCells(spec, features, n), spec.postprocess);
     outputs.boxes.set(selected.boxes, n * k * 4);
     outputs.boxScores.set(selected.scores, n * k);
@@ -103,6 +108,6 @@ export function computeReferenceHeads(spec: ModelSpec, features: FeatureBatch): 
 export function computeReferenceForward(spec: ModelSpec, images: Float32Array, count: number): ModelOutputs & { features: FeatureBatch } {
   const weights = buildExtractorWeights(spec.extractor);
   assertModelSpec(spec, weights.imageFeatureSize, weights.cellFeatureSize);
-  const features = computeReferenceFeatures(weights, images, count);
+  const features = computeReferenceFeatures(weights, spec, images, count);
   return { ...computeReferenceHeads(spec, features), features };
 }

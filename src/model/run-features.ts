@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
 import { FEATURE_NAMES, IMAGE_INPUT } from './extractor-graph.js';
-import { INPUT_CHANNELS, assertImageBatch, buildExtractorWeights, type ExtractorSpec } from './feature-extractor.js';
+import { INPUT_CHANNELS, assertImageBatch, buildExtractorWeights, type ExtractorSpec, type InputNormalisation } from './feature-extractor.js';
 import { buildExtractorGraph } from './onnx-graph.js';
 import type { FeatureBatch } from './reference-features.js';
 import { DEFAULT_SESSION_OPTIONS } from './session-options.js';
@@ -20,6 +20,8 @@ export interface FeatureExtractor {
 
 export interface FeatureExtractorOptions {
   extractor: ExtractorSpec;
+  /** How the images were normalised: the front end undoes it. */
+  normalisation: InputNormalisation;
   /** Images per onnxruntime run; 64 by default, which amortises the per-run overhead. */
   batchSize?: number;
   /** Passed to onnxruntime, e.g. `{ intraOpNumThreads: 2 }`. */
@@ -40,7 +42,7 @@ export async function loadFeatureExtractor(options: FeatureExtractorOptions): Pr
     throw new InputError(`batchSize must be a positive integer, got ${batchSize}`, { rule: 'batch-size', batchSize });
   }
   const weights = buildExtractorWeights(spec);
-  const session = await ort.InferenceSession.create(buildExtractorGraph(spec), options.sessionOptions ?? DEFAULT_SESSION_OPTIONS);
+  const session = await ort.InferenceSession.create(buildExtractorGraph(spec, options.normalisation), options.sessionOptions ?? DEFAULT_SESSION_OPTIONS);
   const { imageFeatureSize, cellFeatureSize } = weights;
   const cellCount = weights.gridSize ** 2;
   const imageLength = INPUT_CHANNELS * spec.inputSize * spec.inputSize;

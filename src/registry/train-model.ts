@@ -79,7 +79,14 @@ export async function trainBuiltin(snapshot: BuiltinSnapshot, data: TrainingData
     sha256: sha256Hex(trained.model),
     seconds: (performance.now() - started) / 1000,
     epochs: trained.stats.classHead.epochs,
-    items: { train: items.length, human_labels: bySource('human'), weak_labels: bySource('weak'), regions: items.reduce((sum, item) => sum + item.regions.length, 0) },
+    items: {
+      train: items.length,
+      human_labels: bySource('human'),
+      weak_labels: bySource('weak'),
+      regions: items.reduce((sum, item) => sum + item.regions.length, 0),
+      // Images smaller than the model's input: upscaled like the others, and counted here.
+      upscaled_images: trained.stats.upscaledImages,
+    },
   };
 }
 

@@ -20,6 +20,13 @@ export interface ExtractImageFeaturesOptions {
   fileOf?: (index: number) => string;
   /** Called with the images done so far after each chunk. */
   onChunk?: (done: number) => void;
+  /** Whether to keep the cell features (true by default); a model without region classes needs none. */
+  cells?: boolean;
+}
+
+/** The features of every image, and how many images were smaller than the input and so upscaled. */
+export interface ExtractedFeatures extends FeatureBatch {
+  upscaled: number;
 }
 
 // Images decoded ahead of the extractor: bounds memory to a few MB of tensors at a time.
@@ -30,20 +37,24 @@ const DECODE_CONCURRENCY = 8;
 /**
  * Decodes and normalises every image (`preprocessImage`, as evaluation and serving do) and runs the
  * extractor on them, chunk by chunk: the next chunk decodes while onnxruntime works on this one. Only
- * the features are kept. Rows follow the order of `images` whatever order the decodes finish in.
+ * the features are kept, so decoded images are held for two chunks at most. An image smaller than the
+ * input on either side is upscaled like any other, and counted. Rows follow the order of `images` whatever order the decodes finish in.
  */
-export async function extractImageFeatures(images: readonly ImageSource[], options: ExtractImageFeaturesOptions): Promise<FeatureBatch> {
+export async function extractImageFeatures(images: readonly ImageSource[], options: ExtractImageFeaturesOptions): Promise<ExtractedFeatures> {
   const { inputSize } = options.extractor;
   const spec: InputSpec = { width: inputSize, height: inputSize, mean: options.mean, std: options.std };
   const imageLength = 3 * inputSize * inputSize;
   const extractor = await loadFeatureExtractor({
     extractor: options.extractor,
+    normalisation: { mean: options.mean, std: options.std },
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     ...(options.sessionOptions === undefined ? {} : { sessionOptions: options.sessionOptions }),
   });
   const count = images.length;
   const imageFeatures = new Float32Array(count * extractor.imageFeatureSize);
-  const cellFeatures = new Float32Array(count * extractor.cellCount * extractor.cellFeatureSize);
+  const keepCells = options.cells ?? true;
+  const cellFeatures = new Float32Array(keepCells ? count * extractor.cellCount * extractor.cellFeatureSize : 0);
+  let upscaled = 0;
 
   const decodeChunk = async (start: number): Promise<Float32Array> => {
     const end = Math.min(count, start + CHUNK);
@@ -55,7 +66,8 @@ export async function extractImageFeatures(images: readonly ImageSource[], optio
         const source = images[index]!;
         const bytes = typeof source === 'function' ? await source() : source;
         const item = options.nameOf?.(index);
-        const { tensor } = await preprocessImage(bytes, spec, { name: options.fileOf?.(index) ?? item ?? `image ${index}`, item });
+        const { tensor, original } = await preprocessImage(bytes, spec, { name: options.fileOf?.(index) ?? item ?? `image ${index}`, item });
+        if (original.width < inputSize || original.height < inputSize) upscaled++;
         tensors.set(tensor, (index - start) * imageLength);
       }
     };
@@ -73,11 +85,11 @@ export async function extractImageFeatures(images: readonly ImageSource[], optio
       const size = tensors.length / imageLength;
       const batch = await extractor.extract(tensors, size);
       imageFeatures.set(batch.imageFeatures, start * extractor.imageFeatureSize);
-      cellFeatures.set(batch.cellFeatures, start * extractor.cellCount * extractor.cellFeatureSize);
+      if (keepCells) cellFeatures.set(batch.cellFeatures, start * extractor.cellCount * extractor.cellFeatureSize);
       options.onChunk?.(start + size);
     }
   } finally {
     await extractor.close();
   }
-  return { count, imageFeatures, cellFeatures };
+  return { count, imageFeatures, cellFeatures, upscaled };
 }

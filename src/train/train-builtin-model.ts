@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
-import { DEFAULT_INPUT_SIZE, buildExtractorWeights, type ExtractorSpec } from '../model/feature-extractor.js';
+import { DEFAULT_INPUT_SIZE, buildExtractorWeights, gridLayerIndex, imageFeaturesOf, type ExtractorSpec, type ExtractorWeights } from '../model/feature-extractor.js';
+import type { TowerShape } from './select-towers.js';
 import type { BoxPostprocess, ModelSpec } from '../model/model-spec.js';
 import { buildModelGraph } from '../model/onnx-graph.js';
 import { extractImageFeatures, type ImageSource } from './extract-image-features.js';
@@ -42,7 +43,8 @@ export interface BuiltinModel {
   /** The serialised ONNX model. */
   model: Uint8Array;
   spec: ModelSpec;
-  stats: TrainingStats;
+  /** How the fits went, and how many images were smaller than the input and so upscaled. */
+  stats: TrainingStats & { upscaledImages: number };
 }
 
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
@@ -56,7 +58,9 @@ export const DEFAULT_POSTPROCESS: BoxPostprocess = { iouThreshold: 0.45, scoreTh
 
 /**
  * The built-in trainer end to end: decode and normalise every image, extract its features with the
- * fixed extractor, train the heads (`trainHeads`) and build the ONNX model. The same items, in the same
+ * fixed extractor, train the heads (`trainHeads`) and build the ONNX model. Either list of names may be
+ * empty, not both: the model then has no class head (no image classes) or no grid head (no region
+ * classes), and keeps no cell features while training. The same items, in the same
  * order, with the same options give byte-identical model bytes.
  */
 export async function trainBuiltinModel(items: readonly BuiltinTrainingItem[], options: TrainBuiltinOptions): Promise<BuiltinModel> {
@@ -79,6 +83,7 @@ export async function trainBuiltinModel(items: readonly BuiltinTrainingItem[], o
       ...(options.sessionOptions === undefined ? {} : { sessionOptions: options.sessionOptions }),
       nameOf: (index) => items[index]!.id,
       onChunk: (done) => progress(done, items.length, 'features'),
+      cells: options.regionClasses.length > 0,
     },
   );
   const heads = trainHeads(
@@ -90,6 +95,7 @@ export async function trainBuiltinModel(items: readonly BuiltinTrainingItem[], o
       classCount: options.classes.length,
       regionClassCount: options.regionClasses.length,
       items: headItems,
+      towers: towerShapes(weights),
     },
     config,
     (done, total) => progress(done, total, 'heads'),
@@ -103,11 +109,28 @@ export async function trainBuiltinModel(items: readonly BuiltinTrainingItem[], o
     regionClasses: [...options.regionClasses],
     classHead: heads.classHead,
     gridHead: heads.gridHead,
-    postprocess: { ...DEFAULT_POSTPROCESS, ...options.postprocess },
+    postprocess: fitPostprocess({ ...DEFAULT_POSTPROCESS, ...options.postprocess }, weights.gridSize),
   };
   const model = buildModelGraph(spec);
   progress(1, 1, 'model');
-  return { model, spec, stats: heads.stats };
+  return { model, spec, stats: { ...heads.stats, upscaledImages: features.upscaled } };
+}
+
+/**
+ * The default of 20 boxes exceeds the 16 cells of a 32 px input; a model cannot keep more boxes than
+ * it has cells, so K is at most G². (An explicit larger value is refused earlier, by the config's schema rules.)
+ */
+function fitPostprocess(postprocess: BoxPostprocess, gridSize: number): BoxPostprocess {
+  return { ...postprocess, maxBoxes: Math.min(postprocess.maxBoxes, gridSize * gridSize) };
+}
+
+/** Where each tower's features lie in the image and cell features. */
+function towerShapes(weights: ExtractorWeights): TowerShape[] {
+  return weights.towers.map((tower) => ({
+    name: tower.input,
+    imageFeatures: tower.layers.reduce((sum, layer) => sum + imageFeaturesOf(layer), 0),
+    cellChannels: tower.layers[gridLayerIndex(tower)]!.outChannels,
+  }));
 }
 
 /** Maps names to indices; throws an `InputError` naming the item for a name outside the lists. */

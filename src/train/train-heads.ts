@@ -1,5 +1,5 @@
 /**
- * Trains the two heads of cairn's built-in model on features the extractor already computed. Pure and
+ * Trains the heads of cairn's built-in model on features the extractor already computed. Pure and
  * deterministic: the same input and config give bit-identical weights (see `fit-dense.ts`).
  *
  * - Class head: multinomial logistic regression on the image features; each row weighs its sample
@@ -20,6 +20,7 @@ import { binaryCrossEntropy, inverseFrequencyWeights, smoothL1, softmaxCrossEntr
 import type { Dense64 } from './standardise.js';
 import type { FitConfig, TrainConfig } from './train-config.js';
 import { assertHeadTrainingInput } from './assert-head-input.js';
+import { cellColumnMask, imageColumnMask, maskColumns, selectTowers, type TowerShape } from './select-towers.js';
 
 /** What the heads learn from one item. */
 export interface HeadTrainingItem {
@@ -40,6 +41,11 @@ export interface HeadTrainingInput {
   classCount: number;
   regionClassCount: number;
   items: readonly HeadTrainingItem[];
+  /**
+   * The extractor's towers, whose features lie side by side in that order; with two or more and image
+   * classes, the heads read only the towers `selectTowers` keeps. Without, every feature is read.
+   */
+  towers?: readonly TowerShape[];
 }
 
 /** How one fit went. */
@@ -55,74 +61,93 @@ export interface TrainingStats {
   objectness: FitStats;
   regionClasses: FitStats;
   boxes: FitStats;
+  /** The towers whose features the heads read (empty when the input named none). */
+  towers: string[];
   /** Cells that own a box, and the objectness weight each got. */
   positiveCells: number;
   positiveWeight: number;
 }
 
-/** The heads in the layout `ModelSpec` expects, and how training went. */
+/** The heads in the layout `ModelSpec` expects (null for a head without names), and how training went. */
 export interface TrainedHeads {
-  classHead: DenseWeights;
-  gridHead: DenseWeights;
+  classHead: DenseWeights | null;
+  gridHead: DenseWeights | null;
   stats: TrainingStats;
 }
 
 const FIT_ORDER = ['classHead', 'objectness', 'regionClasses', 'boxes'] as const;
 type FitName = (typeof FIT_ORDER)[number];
+const GRID_FITS = ['objectness', 'regionClasses', 'boxes'] as const;
+const SKIPPED: FitStats = { rows: 0, epochs: 0, steps: 0, finalLoss: 0 };
 
 /**
- * Trains both heads. `onProgress(done, total)` counts epochs over all fits. Throws an `InputError` when
- * the input is inconsistent or no item has an image class label.
+ * Trains the heads the names ask for: the class head when there are image classes, the grid head when
+ * there are region classes. `onProgress(done, total)` counts epochs over all fits. Throws an
+ * `InputError` when the input is inconsistent, or when there are image classes but no item has one.
  */
 export function trainHeads(input: HeadTrainingInput, config: TrainConfig, onProgress?: (done: number, total: number) => void): TrainedHeads {
   assertHeadTrainingInput(input);
-  const problems = buildProblems(input, config);
-  const total = FIT_ORDER.reduce((sum, name) => sum + plannedEpochs(problems[name].rows.length, config[name], config.minSteps), 0);
-  // One seed a fit, drawn in a fixed order, so that changing one fit's config leaves the others' order alone.
+  const problems: Partial<Record<FitName, DenseProblem>> = {};
+  // One seed a fit, drawn in a fixed order whichever fits run, so that changing one fit's config leaves the others' order alone.
   const seeds = createPrng(config.seed);
-  let done = 0;
-  const fits = {} as Record<FitName, DenseFit>;
-  for (const name of FIT_ORDER) {
-    fits[name] = fitDense(problems[name], config[name], {
-      seed: seeds.nextUint32(),
-      minSteps: config.minSteps,
-      onEpoch: () => onProgress?.(++done, total),
-    });
+  const fitSeeds = FIT_ORDER.map(() => seeds.nextUint32());
+  const towers = input.towers ?? [];
+  let kept = towers.map(() => true);
+  if (input.classCount > 0) {
+    const { problem, rowWeights } = buildClassProblem(input);
+    kept = selectTowers(problem, rowWeights, towers, config.classHead, seeds.nextUint32());
+    problems.classHead = towers.length === 0 ? problem : { ...problem, features: maskColumns(problem.features, imageColumnMask(towers, kept)) };
   }
-  const statsOf = (name: FitName): FitStats => ({ rows: problems[name].rows.length, epochs: fits[name].epochs, steps: fits[name].steps, finalLoss: fits[name].finalLoss });
+  let positiveWeight = 1;
+  const grid = input.regionClassCount > 0 ? buildGridProblems(input, config, towers.length === 0 ? null : cellColumnMask(towers, kept)) : null;
+  if (grid) {
+    positiveWeight = grid.positiveWeight;
+    for (const name of GRID_FITS) problems[name] = grid[name];
+  }
+  const planned = FIT_ORDER.filter((name) => problems[name] !== undefined);
+  const total = planned.reduce((sum, name) => sum + plannedEpochs(problems[name]!.rows.length, config[name], config.minSteps), 0);
+  let done = 0;
+  const fits: Partial<Record<FitName, DenseFit>> = {};
+  FIT_ORDER.forEach((name, index) => {
+    const problem = problems[name];
+    if (!problem) return;
+    fits[name] = fitDense(problem, config[name], { seed: fitSeeds[index]!, minSteps: config.minSteps, onEpoch: () => onProgress?.(++done, total) });
+  });
+  const statsOf = (name: FitName): FitStats => {
+    const fit = fits[name];
+    return fit ? { rows: problems[name]!.rows.length, epochs: fit.epochs, steps: fit.steps, finalLoss: fit.finalLoss } : SKIPPED;
+  };
   return {
-    classHead: toFloat32(fits.classHead.layer),
-    gridHead: assembleGridHead([fits.objectness.layer, fits.regionClasses.layer, fits.boxes.layer], gridHeadInputs(input.cellFeatureSize)),
+    classHead: fits.classHead ? toFloat32(fits.classHead.layer) : null,
+    gridHead: grid ? assembleGridHead(GRID_FITS.map((name) => fits[name]!.layer), gridHeadInputs(input.cellFeatureSize)) : null,
     stats: {
       classHead: statsOf('classHead'),
       objectness: statsOf('objectness'),
       regionClasses: statsOf('regionClasses'),
       boxes: statsOf('boxes'),
-      positiveCells: problems.boxes.rows.length,
-      positiveWeight: problems.positiveWeight,
+      towers: towers.filter((_, t) => kept[t]).map((tower) => tower.name),
+      positiveCells: grid ? grid.boxes.rows.length : 0,
+      positiveWeight,
     },
   };
 }
 
-function buildProblems(input: HeadTrainingInput, config: TrainConfig): Record<FitName, DenseProblem> & { positiveWeight: number } {
-  return { classHead: buildClassProblem(input), ...buildGridProblems(input, config) };
-}
-
 /** Labelled items only; each row weighs its sample weight times its class's inverse-frequency weight. */
-function buildClassProblem({ features, items, imageFeatureSize, classCount }: HeadTrainingInput): DenseProblem {
+function buildClassProblem({ features, items, imageFeatureSize, classCount }: HeadTrainingInput): { problem: DenseProblem; rowWeights: Float64Array } {
   const labelled = items.flatMap((item, index) => (item.classIndex !== null && item.weight > 0 ? [index] : []));
   if (labelled.length === 0) throw new InputError('no item has an image class label with a positive weight', { rule: 'no-class-labels' });
   const targets = Int32Array.from(labelled, (index) => items[index]!.classIndex!);
   const sampleWeights = Float64Array.from(labelled, (index) => items[index]!.weight);
   const classWeights = inverseFrequencyWeights(targets, sampleWeights, classCount);
   const rowWeights = sampleWeights.map((w, p) => w * classWeights[targets[p]!]!);
-  return problem(matrixRows(features.imageFeatures, imageFeatureSize), classCount, Int32Array.from(labelled), softmaxCrossEntropy(targets, rowWeights), sum(rowWeights));
+  return { problem: problem(matrixRows(features.imageFeatures, imageFeatureSize), classCount, Int32Array.from(labelled), softmaxCrossEntropy(targets, rowWeights), sum(rowWeights)), rowWeights };
 }
 
 /** Objectness on every cell; region classes and boxes on object cells. Biases start at the best constants. */
-function buildGridProblems(input: HeadTrainingInput, config: TrainConfig) {
+function buildGridProblems(input: HeadTrainingInput, config: TrainConfig, mask: Uint8Array | null) {
   const { features, items, cellFeatureSize, regionClassCount: R } = input;
-  const neighbourhoods = cellNeighbourhoodRows(features.cellFeatures, input.gridSize, cellFeatureSize);
+  const rows = cellNeighbourhoodRows(features.cellFeatures, input.gridSize, cellFeatureSize);
+  const neighbourhoods = mask ? maskColumns(rows, mask) : rows;
   const targets = buildGridTargets(items, input.gridSize);
   const positives = targets.positiveCells.length;
   const positiveWeight = resolvePositiveWeight(config.positiveWeight, positives, targets.objectness.length - positives);

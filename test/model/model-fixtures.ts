@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
 import { IMAGE_INPUT } from '../../src/model/extractor-graph.js';
+import { buildExtractorWeights } from '../../src/model/feature-extractor.js';
 import type { BoxPostprocess, ModelSpec } from '../../src/model/model-spec.js';
 import { gridHeadChannels } from '../../src/model/model-spec.js';
 import { onnx } from '../../src/model/onnx-proto.js';
@@ -8,6 +9,10 @@ import { createPrng } from '../../src/model/prng.js';
 import type { ModelOutputs } from '../../src/model/reference-forward.js';
 
 export const MEAN = [0.485, 0.456, 0.406] as const;
+/** The built-in extractor's image feature length. */
+export const IMAGE_FEATURES = buildExtractorWeights({ seed: 0, inputSize: 64 }).imageFeatureSize;
+/** The built-in extractor's cell feature length. */
+export const CELL_FEATURES = buildExtractorWeights({ seed: 0, inputSize: 64 }).cellFeatureSize;
 export const STD = [0.229, 0.224, 0.225] as const;
 
 function normals(seed: number, length: number, scale: number): Float32Array {
@@ -41,9 +46,9 @@ export function buildRandomSpec(options: { headSeed?: number; extractorSeed?: nu
     std: STD,
     classes,
     regionClasses,
-    classHead: { weight: centredWeights(headSeed, 256, classes.length, 0.1), bias: normals(headSeed + 1, classes.length, 0.1) },
+    classHead: { weight: centredWeights(headSeed, IMAGE_FEATURES, classes.length, 0.1), bias: normals(headSeed + 1, classes.length, 0.1) },
     // Objectness is rarer than not and boxes are large, so NMS has both work and empty rows.
-    gridHead: { weight: centredWeights(headSeed + 2, 9 * 64, channels, 0.05), bias: Float32Array.of(-1, 0, 0, 0, 0, 0, 1, 1) },
+    gridHead: { weight: centredWeights(headSeed + 2, 9 * CELL_FEATURES, channels, 0.2), bias: Float32Array.of(-1, 0, 0, 0, 0, 0, 1, 1) },
     postprocess: { iouThreshold: 0.45, scoreThreshold: 0.3, maxBoxes: 20, ...options.postprocess },
   };
 }

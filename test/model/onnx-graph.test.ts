@@ -50,21 +50,20 @@ describe('buildModelGraph', () => {
   });
 
   it('keeps its bytes across releases and platforms (a changed hash means a changed model format)', () => {
-    expect(sha256(buildModelGraph(buildRandomSpec()))).toBe('7538cc1705453e297b7004f0b858d1c1abcc9dd1dba5a432f56e4158f255a503');
+    expect(sha256(buildModelGraph(buildRandomSpec()))).toBe('dfaae0cc1c11ce386287e6bcbf2d65b88f736c6b44875a2e31c082cbbf8259cf');
   });
 
   it('refuses a spec whose head does not fit the extractor, naming the field', () => {
     const spec = buildRandomSpec();
-    const bad: ModelSpec = { ...spec, classHead: { ...spec.classHead, weight: spec.classHead.weight.subarray(1) } };
+    const bad: ModelSpec = { ...spec, classHead: { ...spec.classHead!, weight: spec.classHead!.weight.subarray(1) } };
     expect(() => buildModelGraph(bad)).toThrow(InputError);
-    expect(() => buildModelGraph(bad)).toThrow(/classHead\.weight has 767 values, expected 256×3/);
+    expect(() => buildModelGraph(bad)).toThrow(/classHead\.weight has 8447 values, expected 2816×3/);
     expect(() => buildModelGraph(buildRandomSpec({ postprocess: { maxBoxes: 65 } }))).toThrow(/maxBoxes must be an integer in \[1, 64\]/);
   });
 });
 
 describe('non-maximum suppression in the full model', () => {
-  // A saturated red bar over cells (3, 3) and (4, 3) of the 8×8 grid on a blank image: only colour
-  // spread reaches the extractor, so a grey bar would be invisible.
+  // A saturated red bar over cells (3, 3) and (4, 3) of the 8×8 grid on a blank image: both towers see it.
   const images = new Float32Array(3 * 64 * 64);
   for (let y = 24; y < 32; y++) for (let x = 26; x < 38; x++) images[y * 64 + x] = 2;
   const left = 3 * 8 + 3;
@@ -77,15 +76,16 @@ describe('non-maximum suppression in the full model', () => {
   function twoCellSpec(iouThreshold: number): ModelSpec {
     const base = buildRandomSpec();
     const weights = buildExtractorWeights(base.extractor);
-    const { cellFeatures } = computeReferenceFeatures(weights, images, 1);
-    const sums = Array.from({ length: 64 }, (_, cell) => cellFeatures.subarray(cell * 64, cell * 64 + 64).reduce((a, b) => a + b, 0));
+    const { cellFeatures } = computeReferenceFeatures(weights, base, images, 1);
+    const D = weights.cellFeatureSize;
+    const sums = Array.from({ length: 64 }, (_, cell) => cellFeatures.subarray(cell * D, cell * D + D).reduce((a, b) => a + b, 0));
     const ranked = sums.map((sum, cell) => ({ sum, cell })).sort((a, b) => b.sum - a.sum);
     expect(ranked.slice(0, 2).map(({ cell }) => cell).sort()).toEqual([left, right]);
     const scale = 20 / (ranked[1]!.sum - ranked[2]!.sum);
     const channels = 1 + 1 + 4; // one region class: the score is the objectness itself
-    const weight = new Float32Array(9 * 64 * channels);
-    const centre = 4 * 64;
-    for (let i = 0; i < 64; i++) weight[(centre + i) * channels] = scale;
+    const weight = new Float32Array(9 * D * channels);
+    const centre = 4 * D;
+    for (let i = 0; i < D; i++) weight[(centre + i) * channels] = scale;
     const bias = new Float32Array(channels); // centre of the cell, half the image wide and high
     bias[0] = -scale * (ranked[1]!.sum + ranked[2]!.sum) / 2;
     return { ...base, regionClasses: ['bar'], gridHead: { weight, bias }, postprocess: { iouThreshold, scoreThreshold: 0.5, maxBoxes: 8 } };

@@ -40,7 +40,7 @@ describe('parseModelMetadata', () => {
       regionClasses: ['eye', 'ear', 'tail'],
       grid: 8,
       maxBoxes: 20,
-      extractor: { kind: 'random-conv-v2', seed: 7 },
+      extractor: { kind: 'random-conv-v3', seed: 7 },
     });
   });
 
@@ -56,7 +56,7 @@ describe('parseModelMetadata', () => {
       'cairn.region_classes=["eye","ear","tail"]',
       'cairn.grid=8',
       'cairn.max_boxes=20',
-      'cairn.extractor={"kind":"random-conv-v2","seed":7}',
+      'cairn.extractor={"kind":"random-conv-v3","seed":7}',
     ]);
   });
 
@@ -69,7 +69,7 @@ describe('parseModelMetadata', () => {
   });
 
   it('refuses an ONNX model without cairn metadata', () => {
-    const error = errorOf(() => parseModelMetadata(buildExtractorGraph({ seed: 7, inputSize: 64 }), 'x.onnx'));
+    const error = errorOf(() => parseModelMetadata(buildExtractorGraph({ seed: 7, inputSize: 64 }, { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }), 'x.onnx'));
     expect(error.message).toBe('x.onnx has no cairn metadata (cairn.format_version is missing)');
     expect(error.data).toMatchObject({ rule: 'cairn-metadata', key: 'cairn.format_version' });
   });
@@ -80,7 +80,7 @@ describe('parseModelMetadata', () => {
 
   it.each([
     ['cairn.classes', undefined, /cairn\.classes is missing/],
-    ['cairn.classes', '["cat","cat"]', /cairn\.classes must be a JSON array of at least one distinct non-empty strings/],
+    ['cairn.classes', '["cat","cat"]', /cairn\.classes must be a JSON array of distinct non-empty strings/],
     ['cairn.classes', 'cat,dog', /cairn\.classes must be a JSON array/],
     ['cairn.region_classes', '[""]', /cairn\.region_classes must be a JSON array of distinct non-empty strings/],
     ['cairn.std', '[0.2,0,0.2]', /cairn\.std must be a JSON array of 3 finite positive numbers/],

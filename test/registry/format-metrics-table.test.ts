@@ -12,11 +12,11 @@ describe('formatMetricsTable', () => {
   it('prints every class, the COCO summary and calibration, with a dash where COCO has nothing to measure', () => {
     expect(metrics.detection?.ap_large).toBe(-1);
     const lines = formatMetricsTable(metrics);
-    expect(lines[0]).toBe('macro F1 **0.9159**, min class F1 0.9008, accuracy 0.9169');
-    expect(lines).toContain('| triangle | 0.9342 | 0.9595 | 0.9467 | 74 |');
-    expect(lines).toContain('Regions (COCO): AP 0.4736, AP50 **0.8873**, AP75 0.4295, AP small/medium/large 0.4690/0.6236/—, AR100 0.6038');
-    expect(lines).toContain('| ring | 0.4351 |');
-    expect(lines).toContain('Calibration (isotonic, per class): ECE 0.0761 → 0.0291');
+    expect(lines[0]).toBe('macro F1 **0.9235**, min class F1 0.9128, accuracy 0.9231');
+    expect(lines).toContain('| triangle | 0.9067 | 0.9189 | 0.9128 | 74 |');
+    expect(lines).toContain('Regions (COCO): AP 0.5033, AP50 **0.8947**, AP75 0.4808, AP small/medium/large 0.4983/0.6487/—, AR100 0.6296');
+    expect(lines).toContain('| ring | 0.4262 |');
+    expect(lines).toContain('Calibration (isotonic, per class): ECE 0.0759 → 0.0299');
     expect(lines.at(-1)).toMatch(/^Bias by `background`: macro F1 .+; largest delta 0\.0\d{3}$/);
   });
 });

@@ -12,7 +12,7 @@ import { CELL_FEATURES, CLASSES, GRID, IMAGE_FEATURES, REGION_CLASSES, buildSynt
 const config = resolveTrainConfig({ minSteps: 1000 });
 
 function classProbabilities(heads: TrainedHeads, input: HeadTrainingInput, row: number): number[] {
-  const { weight, bias } = heads.classHead;
+  const { weight, bias } = heads.classHead!;
   const logits = Array.from(bias, Number);
   for (let i = 0; i < IMAGE_FEATURES; i++) for (let j = 0; j < CLASSES; j++) logits[j]! += input.features.imageFeatures[row * IMAGE_FEATURES + i]! * weight[i * CLASSES + j]!;
   const max = Math.max(...logits);
@@ -24,7 +24,7 @@ function classProbabilities(heads: TrainedHeads, input: HeadTrainingInput, row: 
 /** sha256 of the heads' float32 weights, as the model file stores them. */
 function headsDigest(heads: TrainedHeads): string {
   const hash = createHash('sha256');
-  for (const values of [heads.classHead.weight, heads.classHead.bias, heads.gridHead.weight, heads.gridHead.bias]) hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  for (const values of [heads.classHead!.weight, heads.classHead!.bias, heads.gridHead!.weight, heads.gridHead!.bias]) hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   return hash.digest('hex');
 }
 
@@ -35,8 +35,8 @@ function specFor(heads: TrainedHeads): ModelSpec {
     std: [1, 1, 1],
     classes: ['a', 'b', 'c'],
     regionClasses: ['x', 'y'],
-    classHead: heads.classHead,
-    gridHead: heads.gridHead,
+    classHead: heads.classHead!,
+    gridHead: heads.gridHead!,
     postprocess: { iouThreshold: 0.5, scoreThreshold: 0.1, maxBoxes: 4 },
   };
 }
@@ -46,15 +46,15 @@ describe('trainHeads', () => {
   const heads = trainHeads(input, config);
 
   it('learns image classes from features of any offset and scale, folding the standardisation into the weights', () => {
-    const correct = input.trueClasses.filter((c, n) => predictDense(heads.classHead, input.features.imageFeatures, n, IMAGE_FEATURES) === c).length;
+    const correct = input.trueClasses.filter((c, n) => predictDense(heads.classHead!, input.features.imageFeatures, n, IMAGE_FEATURES) === c).length;
     expect(correct / input.trueClasses.length).toBeGreaterThanOrEqual(0.98);
-    expect(heads.classHead.weight).toHaveLength(IMAGE_FEATURES * CLASSES);
+    expect(heads.classHead!.weight).toHaveLength(IMAGE_FEATURES * CLASSES);
   });
 
   it('puts the best score on the object cell and decodes its box and region class through the model layout', () => {
     const spec = specFor(heads);
     // A 3×3 convolution: every cell reads its neighbourhood of 9 cells.
-    expect(heads.gridHead.weight).toHaveLength(9 * CELL_FEATURES * (1 + REGION_CLASSES + 4));
+    expect(heads.gridHead!.weight).toHaveLength(9 * CELL_FEATURES * (1 + REGION_CLASSES + 4));
     input.items.forEach((item, n) => {
       const cells = decodeGridCells(spec, input.features, n);
       const scores = Array.from(cells.scores);
@@ -68,11 +68,11 @@ describe('trainHeads', () => {
 
   it('gives bit-identical weights for the same input and config, and other weights for another seed', () => {
     const again = trainHeads(buildSyntheticInput({ seed: 1, count: 300 }), config);
-    expect(again.classHead).toEqual(heads.classHead);
-    expect(again.gridHead).toEqual(heads.gridHead);
+    expect(again.classHead).toEqual(heads.classHead!);
+    expect(again.gridHead).toEqual(heads.gridHead!);
     expect(again.stats).toEqual(heads.stats);
     const reseeded = trainHeads(input, { ...config, seed: 7 });
-    expect(reseeded.classHead.weight).not.toEqual(heads.classHead.weight);
+    expect(reseeded.classHead!.weight).not.toEqual(heads.classHead!.weight);
   });
 
   // Pinned before the fits were optimised: any change to the order of float arithmetic shows up here.
@@ -100,7 +100,7 @@ describe('trainHeads', () => {
     const zeroWeight = trainHeads(buildSyntheticInput({ seed: 1, count: 300, labelOf: (n) => (n % 4 === 0 ? { weight: 0 } : {}) }), config);
     expect(unlabelled.stats.classHead.rows).toBe(225);
     expect(zeroWeight.classHead).toEqual(unlabelled.classHead);
-    expect(zeroWeight.gridHead).toEqual(heads.gridHead);
+    expect(zeroWeight.gridHead).toEqual(heads.gridHead!);
   });
 
   it('lets down-weighted weak labels pull less than human ones', () => {
@@ -130,8 +130,8 @@ describe('trainHeads', () => {
     const trained = trainHeads(empty, config);
     expect(trained.stats.positiveCells).toBe(0);
     expect([trained.stats.regionClasses.rows, trained.stats.boxes.rows]).toEqual([0, 0]);
-    expect(trained.gridHead.bias[0]).toBeLessThan(-3);
-    expect(trained.gridHead.weight.every(Number.isFinite)).toBe(true);
+    expect(trained.gridHead!.bias[0]).toBeLessThan(-3);
+    expect(trained.gridHead!.weight.every(Number.isFinite)).toBe(true);
   });
 
   it('refuses inconsistent input with an InputError naming the rule', () => {
