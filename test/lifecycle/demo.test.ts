@@ -43,7 +43,7 @@ describe('the embedded default (npm start)', () => {
   it('rejects a degraded candidate and sends a borderline one to a review that another person gives', () => {
     expect(summary('gate 1.1.0')).toMatch(/^reject: .*class_f1_drop:circle \d\.\d+ past <= 0\.05/);
     expect(summary('promote 1.1.0')).toMatch(/^rejected: no promotion PR/);
-    expect(summary('gate 1.2.0')).toMatch(/^require_manual_review: class_f1_drop:square 0\.05\d+ near <= 0\.05$/);
+    expect(summary('gate 1.2.0')).toMatch(/^require_manual_review: class_f1_drop:circle 0\.05\d+ near <= 0\.05$/);
     expect(summary('manual review')).toMatch(/^cairn-bot's own approval refused; bob approved [0-9a-f]{7}; cairn\/gate success: approved by bob; approval recorded in [0-9a-f]{12}$/);
     expect(summary('merge promotion')).toMatch(/merged: production 1\.0\.0, candidate 1\.2\.0 at 5%$/);
   });
