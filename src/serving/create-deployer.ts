@@ -137,42 +137,37 @@ export async function createDeployer(options: DeployerOptions): Promise<Deployer
       error,
     });
     let result: ReloadEvent;
-    if (options.remote) {
+    const failedFetch = options.remote ? await mirrorBranch(options.repository, options.remote, ref).then(() => null, (error: unknown) => ({ error })) : null;
+    if (failedFetch) {
+      result = event('unreachable', failedFetch.error);
+      logger(`cairn deployer ${model}: ${result.reason}; still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}`);
+    } else {
       try {
-        await mirrorBranch(options.repository, options.remote, ref);
+        reader ??= new RepoReader(options.repository);
+        commit = await reader.resolveCommit(ref);
+        if (commit === current?.state.commit) return event('unchanged');
+        // A commit's content never changes, so a refused one is not read again; the next commit is.
+        if (commit === refused?.commit) return { ...refused, serving: current?.state.commit ?? null };
+        const state = await loadServingState(reader, commit, model, current?.state.versions ?? new Map<string, ServedVersion>(), options.sessionOptions);
+        if (closed) {
+          await closeUnshared(state, current);
+          return event('unchanged');
+        }
+        const previous = current;
+        current = { state, uploads: 0, retired: false };
+        if (previous) {
+          previous.retired = true;
+          draining.add(previous);
+          await release(previous);
+        }
+        metrics.recordState(model, state.rollout, [...state.versions.keys()]);
+        result = event('loaded');
+        logger(`cairn deployer ${model}: serving ${commit.slice(0, 12)} (${describe(state)})`);
       } catch (error) {
-        result = event('unreachable', error);
-        logger(`cairn deployer ${model}: ${result.reason}; still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}`);
-        metrics.recordReload(model, result.outcome);
-        options.onReload?.(result);
-        return result;
+        result = event('refused', error);
+        if (commit !== null) refused = result;
+        logger(`cairn deployer ${model}: refused ${commit?.slice(0, 12) ?? ref}, still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}: ${result.reason}`);
       }
-    }
-    try {
-      reader ??= new RepoReader(options.repository);
-      commit = await reader.resolveCommit(ref);
-      if (commit === current?.state.commit) return event('unchanged');
-      // A commit's content never changes, so a refused one is not read again; the next commit is.
-      if (commit === refused?.commit) return { ...refused, serving: current?.state.commit ?? null };
-      const state = await loadServingState(reader, commit, model, current?.state.versions ?? new Map<string, ServedVersion>(), options.sessionOptions);
-      if (closed) {
-        await closeUnshared(state, current);
-        return event('unchanged');
-      }
-      const previous = current;
-      current = { state, uploads: 0, retired: false };
-      if (previous) {
-        previous.retired = true;
-        draining.add(previous);
-        await release(previous);
-      }
-      metrics.recordState(model, state.rollout, [...state.versions.keys()]);
-      result = event('loaded');
-      logger(`cairn deployer ${model}: serving ${commit.slice(0, 12)} (${describe(state)})`);
-    } catch (error) {
-      result = event('refused', error);
-      if (commit !== null) refused = result;
-      logger(`cairn deployer ${model}: refused ${commit?.slice(0, 12) ?? ref}, still serving ${current?.state.commit.slice(0, 12) ?? 'nothing'}: ${result.reason}`);
     }
     metrics.recordReload(model, result.outcome);
     options.onReload?.(result);

@@ -56,7 +56,10 @@ export class SqliteUploadLog implements UploadLog {
     this.selectById = db.prepare('SELECT * FROM uploads WHERE id = ?');
     this.selectWindow = db.prepare('SELECT * FROM uploads WHERE model = ? AND created_key >= ? AND created_key < ? ORDER BY created_key, seq LIMIT ?');
     this.insertAll = db.transaction((records: readonly UploadRecord[]) => {
-      for (const record of records) this.insertRow(buildUploadRow(validateUploadRecord(record, this.whereRecord(record))), this.whereRecord(record), record.id);
+      for (const record of records) {
+        const where = this.whereRecord(record);
+        this.insertRow(buildUploadRow(validateUploadRecord(record, where)), where, record.id);
+      }
     });
     // A record refused as a second one under its id is undone alone (SQLite rolls back the statement).
     this.insertGroup = db.transaction((group: readonly PendingAppend[]) =>

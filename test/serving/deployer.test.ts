@@ -8,7 +8,7 @@ import { GitCli } from '../../src/store/git-cli.js';
 import type { MemoryUploadLog } from '../../src/serving/memory-upload-log.js';
 import type { UploadRecord } from '../../src/serving/upload-record.js';
 import { RED, rawScores, unitsAt, useDeployerHarness } from './deployer-harness.js';
-import { commitFiles, createServingRepo, MODEL, ONNX, rollout, servingYaml, versionFiles } from './serving-repo.js';
+import { commitFiles, createServingRemote, createServingRepo, MODEL, ONNX, rollout, servingYaml, versionFiles } from './serving-repo.js';
 
 const h = useDeployerHarness();
 
@@ -58,10 +58,7 @@ describe('createDeployer: what serves', () => {
   });
 
   it('follows a promotion commit and its revert in a bare remote, reusing the session of the unchanged version', async () => {
-    const cli = await createServingRepo(join(h.dir, 'models'), rollout({ production: '1.0.0' }));
-    const remote = join(h.dir, 'remote.git');
-    await cli.run(['clone', '--quiet', '--bare', join(h.dir, 'models'), remote]);
-    await cli.run(['remote', 'add', 'origin', remote]);
+    const { cli, remote } = await createServingRemote(h.dir, rollout({ production: '1.0.0' }));
     const deployer = await h.start({ repository: remote });
     const production = deployer.state!.versions.get('1.0.0');
     const { inside, outside } = unitsAt(25);
@@ -88,11 +85,7 @@ describe('createDeployer: what serves', () => {
   });
 
   it('follows a remote it fetches itself into a mirror (tip commit only); an unreachable remote keeps the last good state serving', async () => {
-    const work = join(h.dir, 'models');
-    const cli = await createServingRepo(work, rollout({ production: '1.0.0' }));
-    const remote = join(h.dir, 'remote.git');
-    await cli.run(['clone', '--quiet', '--bare', work, remote]);
-    await cli.run(['remote', 'add', 'origin', remote]);
+    const { cli, work, remote } = await createServingRemote(h.dir, rollout({ production: '1.0.0' }));
     const mirror = join(h.dir, 'mirror.git');
     const deployer = await h.start({ repository: mirror, remote, ref: 'main' });
     const first = (await cli.revParse('HEAD'))!;

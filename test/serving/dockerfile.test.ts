@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { solidPng } from '../evaluate/contract-model.js';
 import { tempDir } from '../helpers/git.js';
-import { createServingRepo, MODEL, rollout } from './serving-repo.js';
+import { createServingRemote, MODEL, rollout } from './serving-repo.js';
 
 // No Docker engine here: the image is checked by what can be checked without one. Its COPY sources
 // are tracked files the .dockerignore keeps; its entry point's options are `cairn serve`'s; and the
@@ -80,10 +80,7 @@ describe('the Dockerfile', () => {
         if (from === 'node_modules') await symlink(join(ROOT, 'node_modules'), to);
         else await cp(join(ROOT, from), to, { recursive: true });
       }
-      const work = join(dir, 'models');
-      const cli = await createServingRepo(work, rollout({ production: '1.0.0' }));
-      const remote = join(dir, 'remote.git');
-      await cli.run(['clone', '--quiet', '--bare', work, remote]);
+      const { remote } = await createServingRemote(dir, rollout({ production: '1.0.0' }));
       const data = join(dir, 'var-lib-cairn');
       await mkdir(data);
 

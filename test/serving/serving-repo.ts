@@ -138,6 +138,19 @@ export async function createServingRepo(dir: string, state: FileWrite, serving =
   return createModelRepo(dir, [taxonomy, serving, ...versionFiles('1.0.0'), ...versionFiles('1.1.0', { calibration: CALIBRATION_1_1_0 }), ...versionFiles('1.2.0'), state]);
 }
 
+/**
+ * `createServingRepo` in `<root>/models` and its bare remote `<root>/remote.git` (the work tree's
+ * `origin`): a test commits in the work tree and pushes to move what a deployer following the remote serves.
+ */
+export async function createServingRemote(root: string, state: FileWrite, serving = servingYaml()): Promise<{ cli: GitCli; work: string; remote: string }> {
+  const work = join(root, 'models');
+  const remote = join(root, 'remote.git');
+  const cli = await createServingRepo(work, state, serving);
+  await cli.run(['clone', '--quiet', '--bare', work, remote]);
+  await cli.run(['remote', 'add', 'origin', remote]);
+  return { cli, work, remote };
+}
+
 /** A repository on `main` holding a dataset manifest (the lineage a manifest names) and `files`. */
 export async function createModelRepo(dir: string, files: readonly FileWrite[]): Promise<GitCli> {
   const cli = await initRepo(dir);

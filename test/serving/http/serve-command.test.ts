@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteUploadLog } from '../../../src/serving/sqlite-upload-log.js';
 import { solidPng } from '../../evaluate/contract-model.js';
-import { commitFiles, createServingRepo, MODEL, rollout } from '../serving-repo.js';
+import { commitFiles, createServingRemote, createServingRepo, MODEL, rollout } from '../serving-repo.js';
 import { useServeProcesses } from './serve-process.js';
 
 const p = useServeProcesses('cairn-serve-cli-');
@@ -41,11 +41,7 @@ describe('cairn serve (a child process)', () => {
   });
 
   it('keeps its upload log in .cairn/uploads.sqlite by default, follows --remote, and refreshes on a signed webhook', async () => {
-    const work = join(p.dir, 'models');
-    const cli = await createServingRepo(work, rollout({ production: '1.0.0' }));
-    const remote = join(p.dir, 'remote.git');
-    await cli.run(['clone', '--quiet', '--bare', work, remote]);
-    await cli.run(['remote', 'add', 'origin', remote]);
+    const { cli, work, remote } = await createServingRemote(p.dir, rollout({ production: '1.0.0' }));
     const server = await p.start(join(p.dir, 'nowhere'), ['--model', MODEL, '--remote', remote], { CAIRN_WEBHOOK_SECRET: 'hook-secret-2' });
     const dataDir = join(p.dir, 'serve-1', '.cairn');
     expect(server.stdout()).toContain(`upload log ${join(dataDir, 'uploads.sqlite')}`);

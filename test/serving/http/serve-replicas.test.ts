@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { solidPng } from '../../evaluate/contract-model.js';
 import { unitsAt } from '../deployer-harness.js';
-import { commitFiles, createServingRepo, MODEL, rollout, servingYaml } from '../serving-repo.js';
+import { commitFiles, createServingRemote, MODEL, rollout, servingYaml } from '../serving-repo.js';
 import { useServeProcesses, type ServeProcess } from './serve-process.js';
 
 const INTERVAL_SECONDS = 0.5;
@@ -36,11 +36,7 @@ async function converge(replicas: ServeProcess[], commit: string): Promise<numbe
 
 describe('three cairn serve replicas following one remote, each fetching into its own mirror', () => {
   it('each serve a merged promotion and then its revert within the reload interval (+2.5 s to read and open), routing every unit alike', async () => {
-    const work = join(p.dir, 'models');
-    const cli = await createServingRepo(work, rollout({ production: '1.0.0' }), servingYaml({ reload_interval_seconds: INTERVAL_SECONDS }));
-    const remote = join(p.dir, 'remote.git');
-    await cli.run(['clone', '--quiet', '--bare', work, remote]);
-    await cli.run(['remote', 'add', 'origin', remote]);
+    const { cli, work, remote } = await createServingRemote(p.dir, rollout({ production: '1.0.0' }), servingYaml({ reload_interval_seconds: INTERVAL_SECONDS }));
     const replicas = await Promise.all([0, 1, 2].map(() => p.start(join(p.dir, 'nowhere'), ['--model', MODEL, '--remote', remote])));
     const first = (await cli.revParse('HEAD'))!;
     await converge(replicas, first);
